@@ -1,0 +1,35 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// The core must stay VS Code-free: only the adapter folders may import 'vscode'.
+const vscodeAllowed = [
+  'src/extension.ts',
+  'src/vscode/**',
+  'src/views/**',
+  'src/commands/**',
+  'test/extension/**',
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.tools/**', '.bed/**', 'test-output/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-floating-promises': 'off',
+      eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'test/unit/**/*.ts', 'test/integration/**/*.ts'],
+    ignores: vscodeAllowed,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'The core is VS Code-free: put VS Code code in src/vscode, src/views or src/commands.' }] },
+      ],
+    },
+  },
+);
