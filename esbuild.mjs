@@ -4,6 +4,8 @@ import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+/** --tests also bundles the in-VS Code test suite (never shipped in the .vsix). */
+const withTests = process.argv.includes('--tests');
 
 /** ssh2's optional native addons (sshcrypto.node, cpu-features) are left out: ssh2 falls back to pure JS. */
 const external = ['vscode', '*.node', 'cpu-features'];
@@ -22,13 +24,15 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
-  {
+];
+if (withTests) {
+  builds.push({
     ...common,
     entryPoints: ['test/extension/suite/index.ts'],
     outfile: 'out/test/extension/suite/index.js',
     external: [...external, 'mocha'],
-  },
-];
+  });
+}
 
 if (watch) {
   for (const b of builds) {
