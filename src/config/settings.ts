@@ -1,0 +1,37 @@
+/**
+ * The `slurm.*` settings (except profiles, see profile.ts), validated into one typed object.
+ * Invalid values fall back to defaults and are reported, never thrown at the user mid-poll.
+ */
+import { z } from 'zod';
+import type { PollerTiming } from '../poller/poller';
+import { DEFAULT_TIMING } from '../poller/poller';
+
+export const GeneralSettingsSchema = z.object({
+  pollIntervalSeconds: z.number().min(2).default(15),
+  commandTimeoutSeconds: z.number().min(1).default(30),
+});
+export type GeneralSettings = z.infer<typeof GeneralSettingsSchema>;
+
+export interface SettingsProblem {
+  setting: string;
+  message: string;
+}
+
+/** Parses each field on its own so one bad value does not discard the others. */
+export function parseGeneralSettings(raw: Record<string, unknown>): { settings: GeneralSettings; problems: SettingsProblem[] } {
+  const problems: SettingsProblem[] = [];
+  const defaults = GeneralSettingsSchema.parse({});
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(GeneralSettingsSchema.shape)) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    const r = (schema as z.ZodType).safeParse(value);
+    if (r.success) out[key] = r.data;
+    else problems.push({ setting: `slurm.${key}`, message: `${r.error.issues[0]?.message ?? 'invalid'} (got ${JSON.stringify(value)}); using ${JSON.stringify((defaults as Record<string, unknown>)[key])}` });
+  }
+  return { settings: { ...defaults, ...out } as GeneralSettings, problems };
+}
+
+export function pollerTiming(settings: GeneralSettings, profileIntervalSeconds?: number): PollerTiming {
+  return { ...DEFAULT_TIMING, intervalMs: Math.round((profileIntervalSeconds ?? settings.pollIntervalSeconds) * 1000) };
+}

@@ -1,0 +1,100 @@
+/**
+ * One connected cluster: owns its transport and its poller, and the last known job list.
+ * State that the poller, user actions and the views all touch has this one owner; everyone else
+ * reads `snapshot` and listens to `onDidChange`. VS Code-free.
+ */
+import { Disposable, Emitter } from '../core/disposable';
+import { errorMessage } from '../core/errors';
+import { logger } from '../core/logger';
+import { diffSnapshots, isEmptyDiff, type SnapshotDiff } from '../poller/diff';
+import { Poller, type PollerTiming, type RefreshReason } from '../poller/poller';
+import type { ConnectionState, Transport } from '../transport/types';
+import { sameJobRow, type JobRow } from './jobRow';
+
+export interface ClusterSnapshot {
+  readonly profileName: string;
+  readonly connection: ConnectionState;
+  readonly jobs: readonly JobRow[];
+  /** Set when the last poll failed; `jobs` then holds the last known (stale) list. */
+  readonly error?: string;
+  readonly stale: boolean;
+  /** True until the first poll finished (successfully or not). */
+  readonly loading: boolean;
+  readonly lastUpdated?: number;
+}
+
+export interface ClusterChange {
+  snapshot: ClusterSnapshot;
+  diff?: SnapshotDiff<JobRow>;
+}
+
+/** Lists the user's jobs through the transport; supplied by the Slurm layer. */
+export type JobLister = (transport: Transport, signal: AbortSignal) => Promise<JobRow[]>;
+
+export class ClusterSession extends Disposable {
+  private readonly onDidChangeEmitter = this._register(new Emitter<ClusterChange>());
+  readonly onDidChange = this.onDidChangeEmitter.event;
+  private readonly poller: Poller<JobRow[]>;
+  private byId = new Map<string, JobRow>();
+  private current: ClusterSnapshot;
+
+  constructor(
+    readonly profileName: string,
+    readonly transport: Transport,
+    private readonly listJobs: JobLister,
+    timing: PollerTiming,
+  ) {
+    super();
+    this._register(transport);
+    this.current = { profileName, connection: transport.state, jobs: [], stale: false, loading: true };
+    this.poller = this._register(new Poller((signal) => this.listJobs(this.transport, signal), timing));
+    this._register(this.poller.onDidPoll((outcome) => {
+      if (outcome.ok) this.accept(outcome.value, outcome.at);
+      else {
+        const message = errorMessage(outcome.error);
+        logger.warn(`[${profileName}] poll failed (${outcome.consecutiveErrors} in a row): ${message}`);
+        this.update({ ...this.current, error: message, stale: this.current.jobs.length > 0, loading: false });
+      }
+    }));
+    this._register(transport.onDidChangeState((connection) => this.update({ ...this.current, connection })));
+  }
+
+  get snapshot(): ClusterSnapshot {
+    return this.current;
+  }
+
+  start(): void {
+    this.poller.start();
+  }
+
+  refresh(reason: RefreshReason = 'manual'): Promise<void> | undefined {
+    return this.poller.refresh(reason);
+  }
+
+  setVisible(visible: boolean): void {
+    this.poller.setVisible(visible);
+  }
+
+  setFocused(focused: boolean): void {
+    this.poller.setFocused(focused);
+  }
+
+  setTiming(timing: PollerTiming): void {
+    this.poller.setTiming(timing);
+  }
+
+  private accept(jobs: JobRow[], at: number): void {
+    const next = new Map<string, JobRow>();
+    for (const job of jobs) next.set(job.id, job);
+    const diff = diffSnapshots(this.byId, next, sameJobRow);
+    this.byId = next;
+    const hadError = this.current.error !== undefined || this.current.loading;
+    this.current = { profileName: this.profileName, connection: this.transport.state, jobs, stale: false, loading: false, lastUpdated: at };
+    if (hadError || !isEmptyDiff(diff)) this.onDidChangeEmitter.fire({ snapshot: this.current, diff });
+  }
+
+  private update(snapshot: ClusterSnapshot): void {
+    this.current = snapshot;
+    this.onDidChangeEmitter.fire({ snapshot });
+  }
+}
