@@ -1,0 +1,57 @@
+// Mocha runner for the extension tests; the extension host calls run() (extensionTestsPath).
+// esbuild bundles this file and every test file into out/test/extension/suite/index.js; mocha stays
+// external. Results go to a file (the workbench does not show mocha's output): one line per test and a
+// final `N passed, N failed`, which test/extension/runTest.ts prints.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+
+/**
+ * Every test file of the suite. Add one line per new file. They are imported here, after mocha has
+ * installed its globals (suite, test, setup, ...), because they call those globals when loaded.
+ */
+const testFiles: ReadonlyArray<() => Promise<unknown>> = [
+  () => import('./activation.test.js'),
+];
+
+export function resultsFile(): string {
+  return process.env.SLURM_WB_TEST_RESULTS ?? path.resolve(__dirname, '../../../../test-output/extension/results.txt');
+}
+
+/** Writes each result to the results file as it happens, so a hung test still leaves a trace. */
+class ResultsFileReporter extends Mocha.reporters.Base {
+  constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
+    super(runner, options);
+    const file = resultsFile();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, '');
+    const write = (line: string): void => fs.appendFileSync(file, `${line}\n`);
+    let passed = 0;
+    let failed = 0;
+    runner.on(Mocha.Runner.constants.EVENT_TEST_PASS, (t) => {
+      passed++;
+      write(`  ok    ${t.fullTitle()} (${t.duration ?? 0} ms)`);
+    });
+    runner.on(Mocha.Runner.constants.EVENT_TEST_FAIL, (t, err: Error) => {
+      failed++;
+      write(`  FAIL  ${t.fullTitle()}\n${indent(err.stack ?? String(err))}`);
+    });
+    runner.on(Mocha.Runner.constants.EVENT_TEST_PENDING, (t) => write(`  skip  ${t.fullTitle()}`));
+    runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => write(`${passed} passed, ${failed} failed`));
+  }
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((l) => `        ${l}`).join('\n');
+}
+
+export async function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: ResultsFileReporter });
+  // What `mocha.loadFiles` does per file: install suite()/test() as globals before the file loads.
+  mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, 'bundled', mocha);
+  for (const load of testFiles) await load();
+  const failures = await new Promise<number>((resolve) => mocha.run(resolve));
+  const total = mocha.suite.total();
+  if (failures > 0) throw new Error(`${failures} extension test(s) failed; see ${resultsFile()}`);
+  if (total === 0) throw new Error('no extension tests ran');
+}
