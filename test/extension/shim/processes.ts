@@ -21,11 +21,11 @@ function pids(): string[] {
 export function processGroupsWithArg(marker: string): number[] {
   const groups = new Set<number>();
   for (const pid of pids()) {
-    let cmdline = '';
+    let cmdline: string;
     try {
       cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     } catch {
-      continue;
+      continue; // the process ended while we looked
     }
     if (cmdline.includes(marker)) {
       const stat = readStat(pid);
