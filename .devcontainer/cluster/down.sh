@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Stops exactly the daemons up.sh started, found through their pid files (a zombie counts as
+# stopped). State (job ids, accounting database, keys) is kept for the next up.sh.
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+[[ $(id -u) == 0 ]] || sw_die "run as root: sudo bash $0"
+
+stop_sshd bastion
+stop_sshd login
+stop_slurm
+sw_stop "$SW_DB_PID" mariadbd
+sw_stop "$SW_MUNGE_PID" munged
+sw_log "bundled cluster stopped (state kept in $SW_STATE and $SW_DB_DATADIR)"
