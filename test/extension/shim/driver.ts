@@ -27,6 +27,9 @@ const baseSettings: Record<string, unknown> = {
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'extensions.ignoreRecommendations': true,
+  // The bundled cluster's daemons listen locally: no port-forwarding pop-ups, no parent-repo prompt.
+  'remote.autoForwardPorts': false,
+  'git.openRepositoryInParentFolders': 'never',
   'security.workspace.trust.enabled': false,
 };
 
