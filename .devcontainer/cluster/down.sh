@@ -6,6 +6,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ $(id -u) == 0 ]] || sw_die "run as root: sudo bash $0"
+sw_lock
 
 stop_sshd bastion
 stop_sshd login

@@ -135,6 +135,14 @@ sw_stop() {
 
 sw_not() { ! "$@"; }
 
+# Serialises up.sh and down.sh: several clones (or test runs) may bring the one cluster up at the
+# same time, and two concurrent restarts would kill each other's daemons.
+# Every daemon is started with 9>&- so none of them keeps the lock.
+sw_lock() {
+  exec 9>/run/slurm-workbench.lock
+  flock -w 300 9 || sw_die "another up.sh/down.sh has held /run/slurm-workbench.lock for 300 s"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Packages
 
@@ -307,7 +315,7 @@ start_munge() {
   sw_pid_alive "$SW_MUNGE_PID" munged && return 0
   install -d -o munge -g munge -m 755 /run/munge
   install -d -o munge -g munge -m 700 /var/log/munge
-  runuser -u munge -- /usr/sbin/munged </dev/null >>"$SW_LOG/munged.stdout" 2>&1 ||
+  runuser -u munge -- /usr/sbin/munged </dev/null >>"$SW_LOG/munged.stdout" 2>&1 9>&- ||
     sw_fail "munged did not start" "$SW_MUNGE_LOG" "$SW_LOG/munged.stdout"
   sw_wait 10 sw_munge_works || sw_fail "munge does not answer on /run/munge/munge.socket.2" "$SW_MUNGE_LOG"
   sw_log "started munged (pid $(<"$SW_MUNGE_PID"))"
@@ -327,7 +335,7 @@ start_db() {
     setsid /usr/sbin/mariadbd --user=mysql --datadir="$SW_DB_DATADIR" --bind-address="$SW_DB_BIND" \
       --port="$SW_DB_PORT" --socket="$SW_DB_SOCKET" --pid-file="$SW_DB_PID" \
       --log-error="$SW_LOG/mariadb.log" --innodb-lock-wait-timeout=900 \
-      </dev/null >/dev/null 2>&1 &
+      </dev/null >/dev/null 2>&1 9>&- &
     sw_wait 60 mariadb-admin --socket="$SW_DB_SOCKET" ping ||
       sw_fail "MariaDB does not answer on $SW_DB_SOCKET" "$SW_LOG/mariadb.log"
     sw_wait 10 sw_pid_alive "$SW_DB_PID" mariadbd ||
@@ -348,7 +356,7 @@ sw_dbd_answers() { sacctmgr -n -P show cluster format=cluster >/dev/null; }
 
 start_slurmdbd() {
   sw_pid_alive "$SW_RUN/slurmdbd.pid" slurmdbd && return 0
-  /usr/sbin/slurmdbd </dev/null >>"$SW_LOG/slurmdbd.stdout" 2>&1 ||
+  /usr/sbin/slurmdbd </dev/null >>"$SW_LOG/slurmdbd.stdout" 2>&1 9>&- ||
     sw_fail "slurmdbd did not start" "$SW_LOG/slurmdbd.log" "$SW_LOG/slurmdbd.stdout"
   sw_wait 60 sw_dbd_answers ||
     sw_fail "slurmdbd does not answer sacctmgr on $SW_DBD_HOST:$SW_DBD_PORT" "$SW_LOG/slurmdbd.log"
@@ -379,7 +387,7 @@ sw_ctld_answers() { [[ $(scontrol ping 2>/dev/null) == *"is UP"* ]]; }
 start_slurmctld() {
   sw_pid_alive "$SW_RUN/slurmctld.pid" slurmctld && return 0
   install -d -o slurm -g slurm -m 755 "$SW_STATE/slurmctld"
-  /usr/sbin/slurmctld </dev/null >>"$SW_LOG/slurmctld.stdout" 2>&1 ||
+  /usr/sbin/slurmctld </dev/null >>"$SW_LOG/slurmctld.stdout" 2>&1 9>&- ||
     sw_fail "slurmctld did not start" "$SW_LOG/slurmctld.log" "$SW_LOG/slurmctld.stdout"
   sw_wait 30 sw_ctld_answers || sw_fail "slurmctld does not answer scontrol ping" "$SW_LOG/slurmctld.log"
   sw_log "started slurmctld (pid $(<"$SW_RUN/slurmctld.pid"))"
@@ -390,7 +398,7 @@ start_slurmd() {
   local node=$1
   sw_pid_alive "$SW_RUN/slurmd-$node.pid" slurmd && return 0
   install -d -m 755 "$SW_STATE/slurmd-$node"
-  /usr/sbin/slurmd -N "$node" </dev/null >>"$SW_LOG/slurmd-$node.stdout" 2>&1 ||
+  /usr/sbin/slurmd -N "$node" </dev/null >>"$SW_LOG/slurmd-$node.stdout" 2>&1 9>&- ||
     sw_fail "slurmd -N $node did not start" "$SW_LOG/slurmd-$node.log" "$SW_LOG/slurmd-$node.stdout"
   sw_wait 10 sw_pid_alive "$SW_RUN/slurmd-$node.pid" slurmd ||
     sw_fail "slurmd -N $node exited" "$SW_LOG/slurmd-$node.log"
@@ -431,7 +439,7 @@ start_sshd() {
   install -d -m 755 /run/sshd
   /usr/sbin/sshd -t -f "$conf" 2>>"$SW_LOG/sshd-$name.log" ||
     sw_fail "sshd config $conf is invalid" "$SW_LOG/sshd-$name.log"
-  /usr/sbin/sshd -f "$conf" -E "$SW_LOG/sshd-$name.log" </dev/null >/dev/null 2>&1 ||
+  /usr/sbin/sshd -f "$conf" -E "$SW_LOG/sshd-$name.log" </dev/null >/dev/null 2>&1 9>&- ||
     sw_fail "sshd-$name did not start" "$SW_LOG/sshd-$name.log"
   sw_wait 10 sw_pid_alive "$pidfile" sshd || sw_fail "sshd-$name did not write $pidfile" "$SW_LOG/sshd-$name.log"
   sw_log "started sshd-$name on $SW_SSH_LISTEN:$port (pid $(<"$pidfile"))"

@@ -10,6 +10,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ $(id -u) == 0 ]] || sw_die "run as root (it installs packages and starts daemons): sudo bash $0"
+sw_lock
 
 setup_files() {
   sw_setup_dirs
