@@ -16,6 +16,18 @@ export interface ExecOptions {
   stdin?: string | Buffer;
   /** Human label for errors and logs, e.g. "squeue". Defaults to argv[0]. */
   label?: string;
+  /**
+   * The command is safe to run twice (a read such as `squeue`, `sacct`, `cat`). If the connection
+   * drops while it runs, the transport retries it once on the new connection; otherwise the
+   * caller gets an error saying the command may or may not have run.
+   */
+  idempotent?: boolean;
+}
+
+/** Time budget and cancellation for file operations (SFTP or fs). */
+export interface FileOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
 }
 
 export interface ExecResult {
@@ -62,10 +74,22 @@ export interface Transport extends IDisposable {
   /** Starts a long-lived command whose output is streamed (e.g. `tail -F`). */
   stream(argv: readonly string[], handlers: StreamHandlers, options?: { signal?: AbortSignal }): Promise<StreamHandle>;
 
-  /** Writes a file atomically (temp file in the same directory + rename). Creates parent dirs. */
-  writeFile(path: string, data: string | Buffer): Promise<void>;
-  readFile(path: string): Promise<Buffer>;
-  stat(path: string): Promise<FileStat | undefined>;
-  mkdirp(path: string): Promise<void>;
-  remove(path: string): Promise<void>;
+  /**
+   * Writes a file atomically (temp file in the same directory + rename). Creates parent dirs.
+   * Paths may start with `~/` (the login directory); relative paths are relative to it too.
+   */
+  writeFile(path: string, data: string | Buffer, options?: FileOptions): Promise<void>;
+  readFile(path: string, options?: FileOptions): Promise<Buffer>;
+  stat(path: string, options?: FileOptions): Promise<FileStat | undefined>;
+  mkdirp(path: string, options?: FileOptions): Promise<void>;
+  remove(path: string, options?: FileOptions): Promise<void>;
+
+  /**
+   * Connects now, on the user's behalf ("Connect", "Test connection", or retrying after a failed
+   * login — automatic work never retries a failed login). Resolves when connected.
+   * Optional so that test doubles need not implement it.
+   */
+  connect?(): Promise<void>;
+  /** Closes the connection; queued and running work fails with CancelledError. */
+  disconnect?(): Promise<void>;
 }

@@ -1,0 +1,580 @@
+/**
+ * ONE authenticated ssh2 connection per cluster; exec, streams and SFTP are channels on it.
+ *
+ * - Channels are bounded below sshd's MaxSessions (10): at most `maxChannels` (8) open at once,
+ *   streams at most `maxStreams` of those so long-lived log followers cannot starve commands.
+ *   Work beyond the bound queues. Every channel is closed, whatever happens.
+ * - After a drop the connection is re-established with exponential backoff (state `reconnecting`)
+ *   and queued work resumes on the new one. Idempotent commands that were running are retried once.
+ * - A failed or cancelled login, or a host key problem, is never retried automatically: work fails
+ *   fast until the user calls connect() again.
+ */
+import { posix } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ClientChannel, SFTPWrapper, Stats } from 'ssh2';
+import type { ResolvedSshProfile } from '../config/profile';
+import { CancelledError, UserFacingError, errorMessage } from '../core/errors';
+import { Emitter } from '../core/disposable';
+import type { TransportDeps } from './auth';
+import { DEFAULT_BACKOFF, backoffDelayMs, sleep, type BackoffPolicy } from './backoff';
+import {
+  ConnectionLostError,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  abortReason,
+  raceSignal,
+  renderCommand,
+  startDeadline,
+  stripHome,
+} from './commandRunner';
+import { HostKeyError } from './knownHosts';
+import { AuthCancelledError, AuthFailedError } from './sshAuth';
+import { connectChain, type ConnectTimings, type SshConnection } from './sshConnect';
+import { Semaphore, type Release } from './semaphore';
+import type {
+  ConnectionState,
+  ExecOptions,
+  ExecResult,
+  FileOptions,
+  FileStat,
+  StreamHandle,
+  StreamHandlers,
+  Transport,
+} from './types';
+
+export interface SshTransportOptions {
+  resolved: ResolvedSshProfile;
+  deps: TransportDeps;
+  /** Concurrent channels (exec + streams + SFTP); keep below sshd's MaxSessions (default 10). */
+  maxChannels?: number;
+  /** Of those, at most this many long-lived streams. */
+  maxStreams?: number;
+  timings?: Partial<ConnectTimings>;
+  backoff?: BackoffPolicy;
+  defaultTimeoutMs?: number;
+  /** Close the SFTP session after this long unused (it holds a channel). */
+  sftpIdleMs?: number;
+}
+
+/** Errors that must wait for the user (lockouts, MITM): no automatic reconnect. */
+function needsUser(err: unknown): boolean {
+  return err instanceof AuthFailedError || err instanceof AuthCancelledError || err instanceof HostKeyError;
+}
+
+interface Live {
+  conn: SshConnection;
+  generation: number;
+  closed: boolean;
+  /** Resolves when this connection closes. */
+  closedPromise: Promise<void>;
+}
+
+export class SshTransport implements Transport {
+  readonly label: string;
+  private currentState: ConnectionState = { kind: 'disconnected' };
+  private readonly stateEmitter = new Emitter<ConnectionState>();
+  readonly onDidChangeState = this.stateEmitter.event;
+
+  private live: Live | undefined;
+  private pending: Promise<Live> | undefined;
+  private blocked: Error | undefined;
+  private generation = 0;
+  private disposed = false;
+  private readonly lifetime = new AbortController();
+  private readonly channels: Semaphore;
+  private readonly streams: Semaphore;
+  private openChannelCount = 0;
+  private sftp: { generation: number; session: Promise<SFTPWrapper>; users: number; idle?: NodeJS.Timeout } | undefined;
+  private readonly prelude: string | undefined;
+  private readonly defaultTimeoutMs: number;
+  private readonly backoff: BackoffPolicy;
+  private readonly sftpIdleMs: number;
+
+  constructor(private readonly options: SshTransportOptions) {
+    const t = options.resolved.target;
+    this.label = `${t.user}@${t.host}:${t.port}`;
+    this.channels = new Semaphore(options.maxChannels ?? 8);
+    this.streams = new Semaphore(Math.min(options.maxStreams ?? 4, this.channels.capacity - 1));
+    this.prelude = options.resolved.profile.prelude;
+    this.defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.sftpIdleMs = options.sftpIdleMs ?? 10_000;
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  /** Channels open right now (exec, streams, SFTP). For diagnostics and tests. */
+  get openChannels(): number {
+    return this.openChannelCount;
+  }
+
+  /** Work waiting for a channel slot. */
+  get queuedWork(): number {
+    return this.channels.waiting + this.streams.waiting;
+  }
+
+  private get log() {
+    return this.options.deps.logger;
+  }
+
+  private setState(state: ConnectionState): void {
+    this.currentState = state;
+    this.log.debug(`[${this.label}] state: ${state.kind}${'attempt' in state ? ` #${state.attempt}` : ''}`);
+    this.stateEmitter.fire(state);
+  }
+
+  // ---------------------------------------------------------------- connection lifecycle
+
+  async connect(): Promise<void> {
+    this.blocked = undefined; // the user is retrying: one more attempt is theirs to make
+    await this.ensureConnected();
+  }
+
+  async disconnect(): Promise<void> {
+    this.pending = undefined;
+    const live = this.live;
+    this.live = undefined;
+    this.closeSftp();
+    if (live) {
+      live.closed = true;
+      live.conn.end();
+    }
+    this.setState({ kind: 'disconnected' });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.lifetime.abort(new CancelledError(`Connection to ${this.label}`));
+    this.channels.rejectWaiters(new CancelledError('Queued command'));
+    this.streams.rejectWaiters(new CancelledError('Queued stream'));
+    void this.disconnect();
+    this.stateEmitter.dispose();
+  }
+
+  private ensureConnected(): Promise<Live> {
+    if (this.disposed) return Promise.reject(new CancelledError(`Connection to ${this.label}`));
+    if (this.live && !this.live.closed) return Promise.resolve(this.live);
+    if (this.blocked) return Promise.reject(this.blocked);
+    if (!this.pending) {
+      const first = this.currentState.kind === 'disconnected' || this.currentState.kind === 'failed';
+      this.pending = (first ? this.dialOnce() : this.reconnectLoop(undefined)).finally(() => {
+        this.pending = undefined;
+      });
+    }
+    return this.pending;
+  }
+
+  private async dialOnce(): Promise<Live> {
+    this.setState({ kind: 'connecting' });
+    try {
+      return await this.dial();
+    } catch (err) {
+      if (needsUser(err)) this.blocked = err as Error;
+      this.setState({ kind: 'failed', error: errorMessage(err) });
+      throw err;
+    }
+  }
+
+  private async reconnectLoop(reason: string | undefined): Promise<Live> {
+    let lastError = reason ?? 'connection lost';
+    for (let attempt = 1; attempt <= this.backoff.maxAttempts; attempt++) {
+      this.setState({ kind: 'reconnecting', attempt, lastError });
+      await sleep(backoffDelayMs(attempt, this.backoff), this.lifetime.signal);
+      try {
+        return await this.dial();
+      } catch (err) {
+        lastError = errorMessage(err);
+        this.log.warn(`[${this.label}] reconnect attempt ${attempt} failed: ${lastError}`);
+        if (needsUser(err) || this.disposed) {
+          if (needsUser(err)) this.blocked = err as Error;
+          this.setState({ kind: 'failed', error: lastError });
+          throw err;
+        }
+      }
+    }
+    this.setState({ kind: 'failed', error: lastError });
+    throw new UserFacingError(
+      `Could not reconnect to ${this.label} after ${this.backoff.maxAttempts} attempts: ${lastError}`,
+      'Check the network and the cluster; the next refresh tries again.',
+    );
+  }
+
+  private async dial(): Promise<Live> {
+    const started = Date.now();
+    const conn = await connectChain({
+      resolved: this.options.resolved,
+      deps: this.options.deps,
+      timings: this.options.timings,
+      signal: this.lifetime.signal,
+    });
+    if (this.disposed) {
+      conn.end();
+      throw new CancelledError(`Connection to ${this.label}`);
+    }
+    conn.client.setMaxListeners(0); // one 'close' listener per running channel
+    let markClosed!: () => void;
+    const live: Live = {
+      conn,
+      generation: ++this.generation,
+      closed: false,
+      closedPromise: new Promise<void>((r) => (markClosed = r)),
+    };
+    conn.client.once('close', () => {
+      const wasCurrent = this.live === live && !live.closed;
+      live.closed = true;
+      markClosed();
+      if (!wasCurrent) return;
+      this.live = undefined;
+      this.closeSftp();
+      this.log.warn(`[${this.label}] connection lost`);
+      if (this.disposed) return;
+      // Start reconnecting now so the UI shows it and queued work resumes as soon as possible.
+      if (!this.pending) {
+        this.pending = this.reconnectLoop('connection lost').finally(() => {
+          this.pending = undefined;
+        });
+        this.pending.catch(() => undefined);
+      }
+    });
+    this.live = live;
+    this.log.info(`[${this.label}] connected in ${Date.now() - started} ms`);
+    this.setState({ kind: 'connected' });
+    return live;
+  }
+
+  // ---------------------------------------------------------------- channels
+
+  private openExecChannel(live: Live, command: string): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      live.conn.client.exec(command, (err, channel) => {
+        if (err) return reject(err);
+        this.openChannelCount++;
+        channel.once('close', () => {
+          this.openChannelCount--;
+        });
+        resolve(channel);
+      });
+    });
+  }
+
+  /** Waits for a connection and a channel slot; the slot is released by the caller. */
+  private async acquire(sem: Semaphore, signal: AbortSignal, what: string): Promise<{ live: Live; release: Release }> {
+    await raceSignal(this.ensureConnected(), signal, what);
+    const release = await sem.acquire(signal);
+    try {
+      // The connection may have changed while we queued.
+      const live = await raceSignal(this.ensureConnected(), signal, what);
+      return { live, release };
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const what = options.label ?? argv[0] ?? 'command';
+    const script = renderCommand(argv, this.prelude);
+    const deadline = startDeadline(what, options.timeoutMs ?? this.defaultTimeoutMs, options.signal);
+    const run = async (): Promise<ExecResult> => {
+      try {
+        return await this.execOnce(script, what, options, deadline.signal);
+      } catch (err) {
+        if (err instanceof ConnectionLostError && options.idempotent && !deadline.signal.aborted) {
+          this.log.info(`[${this.label}] ${what}: connection lost, retrying once (idempotent)`);
+          return await this.execOnce(script, what, options, deadline.signal);
+        }
+        throw err;
+      }
+    };
+    return run().finally(() => deadline.dispose());
+  }
+
+  private async execOnce(script: string, what: string, options: ExecOptions, signal: AbortSignal): Promise<ExecResult> {
+    const { live, release } = await this.acquire(this.channels, signal, what);
+    const started = Date.now();
+    let channel: ClientChannel;
+    try {
+      channel = await this.openExecChannel(live, script);
+    } catch (err) {
+      release();
+      if (live.closed) throw new ConnectionLostError(what, this.label);
+      throw new UserFacingError(`Could not start ${what} on ${this.label}: ${errorMessage(err)}`, 'Try again; if it persists, reconnect.');
+    }
+    return new Promise<ExecResult>((resolve, reject) => {
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      let exit: { code: number | null; signal?: string } | undefined;
+      let failure: Error | undefined;
+      let done = false;
+
+      const onAbort = (): void => {
+        failure ??= abortReason(signal, what);
+        // Ask sshd to signal the process, then close the channel (which also ends its pipes).
+        try {
+          channel.signal('KILL');
+        } catch {
+          // the channel may already be closing
+        }
+        channel.close();
+      };
+      const onConnClose = (): void => {
+        failure ??= new ConnectionLostError(what, this.label);
+        finish();
+      };
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        signal.removeEventListener('abort', onAbort);
+        live.conn.client.removeListener('close', onConnClose);
+        release();
+        const ms = Date.now() - started;
+        if (failure) {
+          this.log.debug(`[${this.label}] ${what} failed after ${ms} ms: ${failure.message}`);
+          return reject(failure);
+        }
+        this.log.trace(`[${this.label}] ${what}: exit ${exit?.code ?? exit?.signal ?? '?'} in ${ms} ms`);
+        resolve({
+          stdout: Buffer.concat(stdout).toString('utf8'),
+          stderr: Buffer.concat(stderr).toString('utf8'),
+          code: exit?.code ?? null,
+          ...(exit?.signal ? { signal: exit.signal } : {}),
+        });
+      };
+
+      channel.on('data', (d: Buffer) => stdout.push(d));
+      channel.stderr.on('data', (d: Buffer) => stderr.push(d));
+      channel.on('exit', (code: number | null, sig?: string) => {
+        exit = { code: typeof code === 'number' ? code : null, signal: sig ?? undefined };
+      });
+      channel.on('error', (err: Error) => {
+        failure ??= err;
+      });
+      channel.once('close', finish);
+      live.conn.client.once('close', onConnClose);
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      if (options.stdin !== undefined) channel.end(options.stdin);
+      else channel.end();
+    });
+  }
+
+  async stream(argv: readonly string[], handlers: StreamHandlers, options: { signal?: AbortSignal } = {}): Promise<StreamHandle> {
+    const what = argv[0] ?? 'stream';
+    const script = renderCommand(argv, this.prelude);
+    const signal = options.signal ?? new AbortController().signal;
+    const streamSlot = await this.streams.acquire(signal);
+    let chan: { live: Live; release: Release };
+    try {
+      chan = await this.acquire(this.channels, signal, what);
+    } catch (err) {
+      streamSlot();
+      throw err;
+    }
+    let channel: ClientChannel;
+    try {
+      channel = await this.openExecChannel(chan.live, script);
+    } catch (err) {
+      chan.release();
+      streamSlot();
+      throw new UserFacingError(`Could not start ${what} on ${this.label}: ${errorMessage(err)}`, 'Try again; if it persists, reconnect.');
+    }
+    let exit: { code: number | null; signal?: string } | undefined;
+    let error: Error | undefined;
+    let ended = false;
+    const client = chan.live.conn.client;
+    const onConnClose = (): void => {
+      error ??= new ConnectionLostError(what, this.label);
+      end();
+    };
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      client.removeListener('close', onConnClose);
+      signal.removeEventListener('abort', close);
+      chan.release();
+      streamSlot();
+      handlers.onExit?.({ code: exit?.code ?? null, ...(exit?.signal ? { signal: exit.signal } : {}), ...(error ? { error } : {}) });
+    };
+    const close = (): void => {
+      if (ended) return;
+      try {
+        channel.signal('TERM');
+      } catch {
+        // already closing
+      }
+      channel.close();
+    };
+    channel.on('data', (d: Buffer) => handlers.onStdout(d));
+    channel.stderr.on('data', (d: Buffer) => handlers.onStderr?.(d));
+    channel.on('exit', (code: number | null, sig?: string) => {
+      exit = { code: typeof code === 'number' ? code : null, signal: sig ?? undefined };
+    });
+    channel.on('error', (err: Error) => {
+      error ??= err;
+    });
+    channel.once('close', end);
+    client.once('close', onConnClose);
+    signal.addEventListener('abort', close, { once: true });
+    channel.end();
+    return { close, dispose: close };
+  }
+
+  // ---------------------------------------------------------------- SFTP
+
+  private closeSftp(): void {
+    const s = this.sftp;
+    this.sftp = undefined;
+    if (!s) return;
+    if (s.idle) clearTimeout(s.idle);
+    s.session.then((sftp) => sftp.end(), () => undefined);
+  }
+
+  /** Runs fn with the shared SFTP session (one channel, opened on demand, closed when idle). */
+  private async withSftp<T>(what: string, options: FileOptions, fn: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
+    const deadline = startDeadline(what, options.timeoutMs ?? this.defaultTimeoutMs, options.signal);
+    try {
+      const live = await raceSignal(this.ensureConnected(), deadline.signal, what);
+      if (!this.sftp || this.sftp.generation !== live.generation) {
+        this.closeSftp();
+        const session = this.openSftp(live, deadline.signal);
+        this.sftp = { generation: live.generation, session, users: 0 };
+        session.catch(() => {
+          if (this.sftp?.session === session) this.sftp = undefined;
+        });
+      }
+      const entry = this.sftp;
+      entry.users++;
+      if (entry.idle) clearTimeout(entry.idle);
+      try {
+        const sftp = await raceSignal(entry.session, deadline.signal, what);
+        return await raceSignal(fn(sftp), deadline.signal, what);
+      } catch (err) {
+        if (live.closed) throw new ConnectionLostError(what, this.label);
+        throw err;
+      } finally {
+        entry.users--;
+        if (entry.users === 0 && this.sftp === entry) {
+          entry.idle = setTimeout(() => {
+            if (this.sftp === entry && entry.users === 0) this.closeSftp();
+          }, this.sftpIdleMs);
+          entry.idle.unref();
+        }
+      }
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  private async openSftp(live: Live, signal: AbortSignal): Promise<SFTPWrapper> {
+    const release = await this.channels.acquire(signal);
+    return new Promise<SFTPWrapper>((resolve, reject) => {
+      live.conn.client.sftp((err, sftp) => {
+        if (err) {
+          release();
+          return reject(new UserFacingError(`Could not start SFTP on ${this.label}: ${err.message}`, 'Check that the server enables the sftp subsystem.'));
+        }
+        this.openChannelCount++;
+        sftp.once('close', () => {
+          this.openChannelCount--;
+          release();
+        });
+        resolve(sftp);
+      });
+    });
+  }
+
+  async mkdirp(path: string, options: FileOptions = {}): Promise<void> {
+    await this.withSftp(`mkdir -p ${path}`, options, (sftp) => sftpMkdirp(sftp, stripHome(path)));
+  }
+
+  async writeFile(path: string, data: string | Buffer, options: FileOptions = {}): Promise<void> {
+    const target = stripHome(path);
+    const dir = posix.dirname(target);
+    const tmp = posix.join(dir, `.${posix.basename(target)}.swb-${randomBytes(6).toString('hex')}.tmp`);
+    await this.withSftp(`upload ${path}`, options, async (sftp) => {
+      await sftpMkdirp(sftp, dir);
+      try {
+        await sftpCall<void>((cb) => sftp.writeFile(tmp, data, cb));
+        await sftpRename(sftp, tmp, target);
+      } catch (err) {
+        // Never leave a temp file behind on failure.
+        await sftpCall<void>((cb) => sftp.unlink(tmp, cb)).catch(() => undefined);
+        throw new UserFacingError(`Could not write ${path} on ${this.label}: ${errorMessage(err)}`, 'Check that the folder exists and is writable, and that there is free space.', { cause: err });
+      }
+    });
+  }
+
+  async readFile(path: string, options: FileOptions = {}): Promise<Buffer> {
+    return this.withSftp(`download ${path}`, options, async (sftp) => {
+      try {
+        return await sftpCall<Buffer>((cb) => sftp.readFile(stripHome(path), cb));
+      } catch (err) {
+        throw new UserFacingError(`Could not read ${path} on ${this.label}: ${errorMessage(err)}`, 'Check that the file exists and is readable.', { cause: err });
+      }
+    });
+  }
+
+  async stat(path: string, options: FileOptions = {}): Promise<FileStat | undefined> {
+    return this.withSftp(`stat ${path}`, options, async (sftp) => {
+      try {
+        const st = await sftpCall<Stats>((cb) => sftp.stat(stripHome(path), cb));
+        return { size: st.size, mtimeMs: st.mtime * 1000, isDirectory: st.isDirectory() };
+      } catch (err) {
+        if (isNoSuchFile(err)) return undefined;
+        throw err;
+      }
+    });
+  }
+
+  async remove(path: string, options: FileOptions = {}): Promise<void> {
+    // rm -rf handles files and trees in one round trip; `~/` becomes relative to the login dir.
+    const result = await this.exec(['rm', '-rf', '--', stripHome(path)], { ...options, label: `remove ${path}`, idempotent: true });
+    if (result.code !== 0) {
+      throw new UserFacingError(`Could not remove ${path} on ${this.label}: ${result.stderr.trim()}`, 'Check the permissions of the path and its folder.');
+    }
+  }
+}
+
+function isNoSuchFile(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 2;
+}
+
+function sftpCall<T>(fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    fn((err, value) => (err ? reject(err) : resolve(value as T)));
+  });
+}
+
+async function sftpRename(sftp: SFTPWrapper, from: string, to: string): Promise<void> {
+  try {
+    // POSIX rename replaces the target atomically; plain SFTP rename refuses an existing target.
+    await sftpCall<void>((cb) => sftp.ext_openssh_rename(from, to, cb));
+  } catch (err) {
+    if (!/not supported/i.test(errorMessage(err))) throw err;
+    await sftpCall<void>((cb) => sftp.unlink(to, cb)).catch(() => undefined);
+    await sftpCall<void>((cb) => sftp.rename(from, to, cb));
+  }
+}
+
+async function sftpMkdirp(sftp: SFTPWrapper, dir: string): Promise<void> {
+  if (dir === '' || dir === '.' || dir === '/') return;
+  const existing = await sftpCall<Stats>((cb) => sftp.stat(dir, cb)).catch((err: unknown) => {
+    if (isNoSuchFile(err)) return undefined;
+    throw err;
+  });
+  if (existing) {
+    if (!existing.isDirectory()) throw new Error(`${dir} exists and is not a folder`);
+    return;
+  }
+  await sftpMkdirp(sftp, posix.dirname(dir));
+  try {
+    await sftpCall<void>((cb) => sftp.mkdir(dir, cb));
+  } catch (err) {
+    // Someone else may have created it meanwhile.
+    const st = await sftpCall<Stats>((cb) => sftp.stat(dir, cb)).catch(() => undefined);
+    if (!st?.isDirectory()) throw err;
+  }
+}
+
