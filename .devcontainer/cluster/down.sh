@@ -2,7 +2,7 @@
 # Stops exactly the daemons up.sh started, found through their pid files (a zombie counts as
 # stopped). State (job ids, accounting database, keys) is kept for the next up.sh.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ $(id -u) == 0 ]] || sw_die "run as root: sudo bash $0"

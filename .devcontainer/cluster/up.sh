@@ -6,7 +6,7 @@
 # Fast (a few seconds) when everything already runs; restarts the Slurm daemons when their
 # configuration changed. Logs: /var/log/slurm-workbench/. Stop with down.sh.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ $(id -u) == 0 ]] || sw_die "run as root (it installs packages and starts daemons): sudo bash $0"
