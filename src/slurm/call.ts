@@ -1,0 +1,50 @@
+/**
+ * A Slurm call is plain data: a name for messages, the argv to run, and a pure parser.
+ * Builders (squeue.ts, sacct.ts, ...) make calls; `runCall` is the only thing that runs one.
+ * Every value in argv is its own element; the transport quotes them (core/shellQuote).
+ */
+import type { ExecResult, Transport } from '../transport/types';
+import { SlurmCommandError } from './errors';
+
+export interface SlurmCallOutput {
+  stdout: string;
+  stderr: string;
+}
+
+export interface SlurmCall<T> {
+  /** Short label for errors and logs, e.g. "squeue" or "scontrol hold". */
+  readonly name: string;
+  readonly argv: readonly string[];
+  /** Pure: output in, typed value out. Throws only SlurmParseError. */
+  parse(output: SlurmCallOutput): T;
+  /**
+   * Exit codes other than 0 that still carry a parseable answer. Rare; e.g. none of ours today,
+   * kept so a call can opt in without a special runner.
+   */
+  readonly okExitCodes?: readonly number[];
+}
+
+export interface RunCallOptions {
+  /** Default 30 s (slurm.commandTimeoutSeconds). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_SLURM_TIMEOUT_MS = 30_000;
+
+/** Runs the call through the transport; non-zero exit becomes SlurmCommandError with stderr verbatim. */
+export async function runCall<T>(transport: Transport, call: SlurmCall<T>, options: RunCallOptions = {}): Promise<T> {
+  const result: ExecResult = await transport.exec(call.argv, {
+    timeoutMs: options.timeoutMs ?? DEFAULT_SLURM_TIMEOUT_MS,
+    signal: options.signal,
+    label: call.name,
+  });
+  return parseResult(call, result);
+}
+
+/** The runner's decision, separate from I/O so it can be tested on recorded results. */
+export function parseResult<T>(call: SlurmCall<T>, result: ExecResult): T {
+  const ok = result.code === 0 || (result.code !== null && (call.okExitCodes ?? []).includes(result.code));
+  if (!ok) throw new SlurmCommandError(call.name, call.argv, result.code, result.stderr, result.stdout);
+  return call.parse({ stdout: result.stdout, stderr: result.stderr });
+}

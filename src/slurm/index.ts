@@ -1,0 +1,37 @@
+/**
+ * The Slurm command layer: every call is plain data (argv) plus a pure parser; `runCall` runs one
+ * through a Transport. No `vscode` here.
+ */
+export type { SlurmCall, SlurmCallOutput, RunCallOptions } from './call';
+export { runCall, parseResult, DEFAULT_SLURM_TIMEOUT_MS } from './call';
+export { SlurmCommandError, SlurmParseError, SlurmArgumentError } from './errors';
+export type { ClusterContext } from './context';
+export { probeCluster, utcOffsetCall, userNameCall } from './context';
+export type { SlurmVersion, SlurmFeatures } from './version';
+export { versionCall, parseSlurmVersion, featuresOf, atLeast, compareVersions, untestedVersionWarning, TESTED_RELEASES } from './version';
+export type { JobId, TaskRange } from './jobId';
+export { parseJobId, parseTaskExpression, taskCount, familyId } from './jobId';
+export type { JobState, JobPhase, KnownJobState } from './jobState';
+export { parseJobState, JOB_STATES, isKnownState } from './jobState';
+export type { Duration } from './duration';
+export { parseDuration, formatDuration, durationSeconds } from './duration';
+export type { ExitCode } from './exitCode';
+export { parseExitCode, parseExitCodeOrWaitStatus, formatExitCode } from './exitCode';
+export { parseSlurmTime, parseUtcOffset, SLURM_TIME_FORMAT } from './time';
+export type { Job } from './job';
+export type { SqueueOptions } from './squeue';
+export { squeueCall, squeueArgv, parseSqueue, SQUEUE_FIELDS } from './squeue';
+export type { AccountingJob } from './sacct';
+export { sacctCall, sacctArgv, parseSacct, SACCT_FIELDS, SACCT_MAX_IDS } from './sacct';
+export type { ScontrolJob, ScontrolJobAction } from './scontrol';
+export { scontrolShowJobCall, parseScontrolShowJob, parseKeyValueLine, scontrolActionCall, scontrolUpdateJobCall } from './scontrol';
+export type { ClusterInfo, NodeInfo, PartitionInfo } from './sinfo';
+export { sinfoCall, parseSinfo } from './sinfo';
+export type { SbatchOptions, SubmitResult } from './sbatch';
+export { sbatchCall, sbatchArgv, parseSbatch } from './sbatch';
+export type { ScancelOptions } from './scancel';
+export { scancelCall } from './scancel';
+export type { LogPathJob, LogPaths } from './logPath';
+export { resolveLogPaths, expandLogPattern, defaultLogPattern } from './logPath';
+export { gpusInGres, gpusInTres, parseTresList, parseMemoryMb } from './tres';
+export { FIELD_SEP, RECORD_END } from './records';

@@ -1,0 +1,118 @@
+/**
+ * Splitting Slurm's text output into records without trusting spaces, pipes or newlines.
+ *
+ * Separator choice: ASCII 0x1F (Unit Separator) between fields and 0x1E (Record Separator) at the
+ * end of each squeue record. They are control characters no job name, path or command line
+ * realistically contains (a user would have to type them deliberately), they are plain ASCII so
+ * sacct --delimiter accepts them, and they travel through the shell untouched inside quotes. The
+ * record terminator lets squeue records contain newlines (a job name can).
+ */
+import { SlurmParseError } from './errors';
+import { FieldFormatError } from './fieldError';
+
+export const FIELD_SEP = '\x1f';
+export const RECORD_END = '\x1e';
+
+/**
+ * squeue-style output: every record is `f1 SEP f2 SEP ... fN END \n`. Calls `convert` with
+ * exactly `fieldCount` strings per record, one record at a time (so a 10,000-row listing never
+ * holds all its pieces at once), and wraps any failure in a SlurmParseError naming the record.
+ */
+export function mapTerminatedRecords<T>(call: string, stdout: string, fieldCount: number, convert: (fields: string[]) => T): T[] {
+  const out: T[] = [];
+  const end = `${RECORD_END}\n`;
+  let pos = 0;
+  let n = 0;
+  for (;;) {
+    const stop = stdout.indexOf(end, pos);
+    if (stop < 0) break;
+    n++;
+    const record = stdout.slice(pos, stop);
+    pos = stop + end.length;
+    const fields = record.split(FIELD_SEP);
+    if (fields.length !== fieldCount) {
+      throw new SlurmParseError(call, `expected ${fieldCount} fields, found ${fields.length}`, visible(record), n);
+    }
+    out.push(convertOne(call, fields, n, convert));
+  }
+  // Whatever follows the last terminator must be blank (a trailing newline at most).
+  const tail = stdout.slice(pos);
+  if (tail.replace(RECORD_END, '').trim() !== '') {
+    throw new SlurmParseError(call, 'output ends in an incomplete record', visible(tail), n + 1);
+  }
+  return out;
+}
+
+/**
+ * sacct --parsable2 style: one record per line, fields split by `sep`, no terminator. A field
+ * containing a newline shows up as a short line: we join lines until the count is reached.
+ */
+export function splitDelimitedLines(call: string, stdout: string, sep: string, fieldCount: number): string[][] {
+  const out: string[][] = [];
+  const lines = stdout.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  let pending: string[] | undefined;
+  let startLine = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const parts = lines[i].split(sep);
+    if (pending) {
+      pending[pending.length - 1] += `\n${parts[0]}`;
+      for (let k = 1; k < parts.length; k++) pending.push(parts[k]);
+    } else {
+      if (lines[i] === '') continue;
+      pending = parts;
+      startLine = i;
+    }
+    if (pending.length === fieldCount) {
+      out.push(pending);
+      pending = undefined;
+    } else if (pending.length > fieldCount) {
+      throw new SlurmParseError(call, `expected ${fieldCount} fields, found ${pending.length}`, visible(lines.slice(startLine, i + 1).join('\n')), startLine + 1);
+    }
+  }
+  if (pending) {
+    throw new SlurmParseError(call, `expected ${fieldCount} fields, found ${pending.length}`, visible(lines.slice(startLine).join('\n')), startLine + 1);
+  }
+  return out;
+}
+
+/** Runs a per-record converter, turning field errors into a SlurmParseError naming call and line. */
+export function convertRecords<T>(call: string, records: string[][], convert: (fields: string[]) => T): T[] {
+  const out = new Array<T>(records.length);
+  for (let i = 0; i < records.length; i++) out[i] = convertOne(call, records[i], i + 1, convert);
+  return out;
+}
+
+function convertOne<T>(call: string, fields: string[], n: number, convert: (fields: string[]) => T): T {
+  try {
+    return convert(fields);
+  } catch (e) {
+    const line = visible(fields.join(FIELD_SEP));
+    if (e instanceof FieldFormatError) throw new SlurmParseError(call, e.message, line, n);
+    if (e instanceof SlurmParseError) throw new SlurmParseError(call, e.reason, line, n);
+    throw new SlurmParseError(call, `unexpected value (${e instanceof Error ? e.message : String(e)})`, line, n);
+  }
+}
+
+/** Makes our control-character separators visible in error messages. */
+export function visible(s: string): string {
+  return s.replaceAll(FIELD_SEP, '␟').replaceAll(RECORD_END, '␞');
+}
+
+/** Slurm's ways of saying "nothing here". */
+export function optionalText(v: string): string | undefined {
+  return NOTHING.has(v) ? undefined : v;
+}
+
+/** squeue prints "n/a" for BatchHost of a pending job, "N/A" elsewhere, "(null)" for unset strings. */
+const NOTHING = new Set(['', '(null)', 'N/A', 'n/a', 'None']);
+
+export function intField(field: string, v: string): number {
+  if (!/^\d+$/.test(v)) throw new FieldFormatError(field, v, 'a whole number');
+  return Number(v);
+}
+
+export function optionalIntField(field: string, v: string): number | undefined {
+  if (v === '' || v === 'N/A' || v === '(null)') return undefined;
+  return intField(field, v);
+}

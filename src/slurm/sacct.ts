@@ -1,0 +1,159 @@
+/**
+ * sacct: accounting for a list of jobs in ONE call, allocations only (-X), for jobs that have
+ * left the queue (final state, exit code, elapsed time).
+ *
+ *   sacct -X --noheader --parsable2 --delimiter=<US> --jobs=1,2,3 --format=JobID,...
+ *
+ * --parsable2 with the 0x1F delimiter (records.ts) so names with '|' survive; no width applies to
+ * parsable output, so nothing is cut. sacct ignores SLURM_TIME_FORMAT (seen on 22.05): its times
+ * carry no zone and are read in the cluster's UTC offset. A field with a newline (a job name can
+ * have one) splits a record over lines: splitDelimitedLines joins them back.
+ *
+ * Seen on 22.05: right after a job ends sacct may show a partial record (JobName "allocation",
+ * empty Timelimit/WorkDir) for a second or two; slurmdbd stores '"' in job names as '`'.
+ */
+import type { SlurmCall } from './call';
+import type { ClusterContext } from './context';
+import type { Duration } from './duration';
+import { memoDurationParser } from './duration';
+import type { ExitCode } from './exitCode';
+import { parseExitCode } from './exitCode';
+import { SlurmArgumentError } from './errors';
+import type { JobId } from './jobId';
+import { assertJobIdArg, parseJobId } from './jobId';
+import type { JobState } from './jobState';
+import { parseJobState } from './jobState';
+import { FIELD_SEP, convertRecords, intField, optionalText, splitDelimitedLines } from './records';
+import { memoTimeParser } from './time';
+import { gpusInTres } from './tres';
+import { z } from 'zod';
+
+export const SACCT_FIELDS = [
+  'JobID',
+  'JobIDRaw',
+  'JobName',
+  'User',
+  'State',
+  'ExitCode',
+  'DerivedExitCode',
+  'Reason',
+  'Partition',
+  'QOS',
+  'Account',
+  'NodeList',
+  'NNodes',
+  'NCPUS',
+  'ReqMem',
+  'AllocTRES',
+  'ReqTRES',
+  'Elapsed',
+  'Timelimit',
+  'Submit',
+  'Start',
+  'End',
+  'WorkDir',
+] as const;
+
+export interface AccountingJob {
+  /** As sacct prints it: 123, 123_4, 123_[5,7%2], 123+0. */
+  id: JobId;
+  rawJobId: number;
+  name: string;
+  user?: string;
+  state: JobState;
+  exitCode?: ExitCode;
+  derivedExitCode?: ExitCode;
+  reason?: string;
+  partition?: string;
+  qos?: string;
+  account?: string;
+  /** undefined for "None assigned". */
+  nodeList?: string;
+  nodes: number;
+  cpus: number;
+  reqMem?: string;
+  allocTres?: string;
+  reqTres?: string;
+  gpus: number;
+  elapsed: Duration;
+  timeLimit: Duration;
+  submitTime?: Date;
+  startTime?: Date;
+  endTime?: Date;
+  workDir?: string;
+}
+
+/** Batch limit: ids per call. Beyond this the caller splits (a command line has limits too). */
+export const SACCT_MAX_IDS = 2000;
+
+export function sacctArgv(jobIds: readonly string[]): string[] {
+  if (jobIds.length === 0) throw new SlurmArgumentError('sacct needs at least one job id.');
+  if (jobIds.length > SACCT_MAX_IDS) throw new SlurmArgumentError(`sacct takes at most ${SACCT_MAX_IDS} job ids per call; split the list.`);
+  return [
+    'sacct',
+    '--allocations',
+    '--noheader',
+    '--parsable2',
+    `--delimiter=${FIELD_SEP}`,
+    `--jobs=${jobIds.map(assertJobIdArg).join(',')}`,
+    `--format=${SACCT_FIELDS.join(',')}`,
+  ];
+}
+
+export function sacctCall(ctx: Pick<ClusterContext, 'utcOffsetMinutes'>, jobIds: readonly string[]): SlurmCall<AccountingJob[]> {
+  return { name: 'sacct', argv: sacctArgv(jobIds), parse: (o) => parseSacct(o.stdout, ctx.utcOffsetMinutes) };
+}
+
+const SacctRecordSchema = z.object({
+  rawJobId: z.string().regex(/^\d+$/),
+  nodes: z.string().regex(/^\d+$/),
+  cpus: z.string().regex(/^\d+$/),
+});
+
+export function parseSacct(stdout: string, utcOffsetMinutes: number): AccountingJob[] {
+  const records = splitDelimitedLines('sacct', stdout, FIELD_SEP, SACCT_FIELDS.length);
+  const times = memoTimeParser(utcOffsetMinutes);
+  const durations = memoDurationParser();
+  return convertRecords('sacct', records, (f) => {
+    const checked = SacctRecordSchema.safeParse({ rawJobId: f[1], nodes: f[12], cpus: f[13] });
+    if (!checked.success) {
+      // Report the first bad numeric field by its sacct name.
+      const key = String(checked.error.issues[0]?.path[0]);
+      const [name, value] = key === 'rawJobId' ? ['JobIDRaw', f[1]] : key === 'nodes' ? ['NNodes', f[12]] : ['NCPUS', f[13]];
+      intField(name, value);
+    }
+    const allocTres = optionalText(f[15]);
+    const reqTres = optionalText(f[16]);
+    const job: AccountingJob = {
+      id: parseJobId(f[0]),
+      rawJobId: Number(f[1]),
+      name: f[2],
+      state: parseJobState(f[4]),
+      nodes: Number(f[12]),
+      cpus: Number(f[13]),
+      gpus: gpusInTres(allocTres ?? reqTres ?? '') ?? 0,
+      elapsed: durations(f[17], 'Elapsed'),
+      timeLimit: durations(f[18], 'Timelimit'),
+    };
+    setIf(job, 'user', optionalText(f[3]));
+    setIf(job, 'exitCode', parseExitCode(f[5], 'ExitCode'));
+    setIf(job, 'derivedExitCode', parseExitCode(f[6], 'DerivedExitCode'));
+    setIf(job, 'reason', optionalText(f[7]));
+    setIf(job, 'partition', optionalText(f[8]));
+    setIf(job, 'qos', optionalText(f[9]));
+    setIf(job, 'account', optionalText(f[10]));
+    setIf(job, 'nodeList', f[11] === 'None assigned' ? undefined : optionalText(f[11]));
+    setIf(job, 'reqMem', optionalText(f[14]));
+    setIf(job, 'allocTres', allocTres);
+    setIf(job, 'reqTres', reqTres);
+    setIf(job, 'submitTime', times(f[19], 'Submit'));
+    setIf(job, 'startTime', times(f[20], 'Start'));
+    setIf(job, 'endTime', times(f[21], 'End'));
+    setIf(job, 'workDir', optionalText(f[22]));
+    return job;
+  });
+}
+
+function setIf<K extends keyof AccountingJob>(job: AccountingJob, key: K, value: AccountingJob[K] | undefined): void {
+  if (value !== undefined) job[key] = value;
+}

@@ -1,0 +1,162 @@
+/**
+ * sinfo: nodes and partitions in ONE node-oriented call (one record per node and partition),
+ * from which partitions are aggregated.
+ *
+ *   sinfo --Node --noheader -O 'NodeList:<US>,PartitionName:<US>,...,Reason:<RS>'
+ *
+ * Seen on 22.05: Gres "(null)" when a node has none, GresUsed "gpu:0" even then; GresUsed of a
+ * busy GPU node "gpu:1(IDX:0)"; CPUsState is "allocated/idle/other/total"; a partition with no
+ * nodes does not appear in node-oriented output.
+ */
+import type { SlurmCall } from './call';
+import type { Duration } from './duration';
+import { memoDurationParser } from './duration';
+import { FIELD_SEP, RECORD_END, intField, mapTerminatedRecords, optionalText } from './records';
+import { gpusInGres } from './tres';
+import { z } from 'zod';
+
+export const SINFO_FIELDS = [
+  'NodeList',
+  'PartitionName',
+  'Partition',
+  'Available',
+  'Time',
+  'DefaultTime',
+  'StateLong',
+  'CPUs',
+  'CPUsState',
+  'CPUsLoad',
+  'Memory',
+  'AllocMem',
+  'FreeMem',
+  'Gres',
+  'GresUsed',
+  'Features',
+  'Reason',
+] as const;
+
+export interface NodeInfo {
+  name: string;
+  partitions: string[];
+  /** As printed ("idle", "mixed", "drained*", "down~"); `baseState` without flags. */
+  state: string;
+  baseState: string;
+  /** Suffix flags: * not responding, ~ powered off, # powering up, ! powering down, % powering down, $ maintenance, @ reboot, ^ rebooting, - planned. */
+  stateFlags: string;
+  cpus: { allocated: number; idle: number; other: number; total: number };
+  cpuLoad?: number;
+  memoryMb: number;
+  allocMemoryMb?: number;
+  freeMemoryMb?: number;
+  gpus: { total: number; used: number };
+  gres?: string;
+  gresUsed?: string;
+  features?: string;
+  reason?: string;
+}
+
+export interface PartitionInfo {
+  name: string;
+  isDefault: boolean;
+  /** "up", "down", "drain", "inact". */
+  available: string;
+  timeLimit: Duration;
+  defaultTime: Duration;
+  nodes: string[];
+  cpus: { allocated: number; idle: number; other: number; total: number };
+  memoryMb: number;
+  allocMemoryMb: number;
+  gpus: { total: number; used: number };
+}
+
+export interface ClusterInfo {
+  nodes: NodeInfo[];
+  partitions: PartitionInfo[];
+}
+
+export function sinfoArgv(): string[] {
+  const format = SINFO_FIELDS.map((f, i) => `${f}:${i === SINFO_FIELDS.length - 1 ? RECORD_END : FIELD_SEP}`).join(',');
+  return ['sinfo', '--Node', '--noheader', '-O', format];
+}
+
+export function sinfoCall(): SlurmCall<ClusterInfo> {
+  return { name: 'sinfo', argv: sinfoArgv(), parse: (o) => parseSinfo(o.stdout) };
+}
+
+const SinfoRecordSchema = z.object({
+  cpus: z.string().regex(/^\d+$/),
+  cpusState: z.string().regex(/^\d+\/\d+\/\d+\/\d+$/),
+  memory: z.string().regex(/^\d+$/),
+});
+
+const STATE_FLAGS = /[*~#!%$@^-]+$/;
+
+export function parseSinfo(stdout: string): ClusterInfo {
+  const durations = memoDurationParser();
+  const rows = mapTerminatedRecords('sinfo', stdout, SINFO_FIELDS.length, (f) => {
+    const checked = SinfoRecordSchema.safeParse({ cpus: f[7], cpusState: f[8], memory: f[10] });
+    if (!checked.success) {
+      const key = String(checked.error.issues[0]?.path[0]);
+      if (key === 'cpusState') intField('CPUsState', f[8]);
+      intField(key === 'cpus' ? 'CPUs' : 'Memory', key === 'cpus' ? f[7] : f[10]);
+    }
+    const [allocated, idle, other, total] = f[8].split('/').map(Number);
+    const gres = optionalText(f[13]);
+    const gresUsed = optionalText(f[14]);
+    const flags = STATE_FLAGS.exec(f[6])?.[0] ?? '';
+    const node: NodeInfo = {
+      name: f[0],
+      partitions: [f[1]],
+      state: f[6],
+      baseState: f[6].slice(0, f[6].length - flags.length),
+      stateFlags: flags,
+      cpus: { allocated, idle, other, total },
+      memoryMb: Number(f[10]),
+      gpus: { total: (gres && gpusInGres(gres)) || 0, used: (gresUsed && gpusInGres(gresUsed)) || 0 },
+    };
+    const load = Number(f[9]);
+    if (f[9] !== '' && Number.isFinite(load)) node.cpuLoad = load;
+    if (/^\d+$/.test(f[11])) node.allocMemoryMb = Number(f[11]);
+    if (/^\d+$/.test(f[12])) node.freeMemoryMb = Number(f[12]);
+    if (gres !== undefined) node.gres = gres;
+    if (gresUsed !== undefined) node.gresUsed = gresUsed;
+    const features = optionalText(f[15]);
+    if (features !== undefined) node.features = features;
+    const reason = f[16] === 'none' ? undefined : optionalText(f[16]);
+    if (reason !== undefined) node.reason = reason;
+    const partition = {
+      name: f[1],
+      isDefault: f[2].endsWith('*'),
+      available: f[3],
+      timeLimit: durations(f[4], 'Time'),
+      defaultTime: durations(f[5], 'DefaultTime'),
+    };
+    return { node, partition };
+  });
+
+  const nodes = new Map<string, NodeInfo>();
+  const partitions = new Map<string, PartitionInfo>();
+  for (const { node, partition } of rows) {
+    const seen = nodes.get(node.name);
+    if (seen) {
+      if (!seen.partitions.includes(partition.name)) seen.partitions.push(partition.name);
+    } else nodes.set(node.name, node);
+    let p = partitions.get(partition.name);
+    if (!p) {
+      p = { ...partition, nodes: [], cpus: { allocated: 0, idle: 0, other: 0, total: 0 }, memoryMb: 0, allocMemoryMb: 0, gpus: { total: 0, used: 0 } };
+      partitions.set(partition.name, p);
+    }
+    if (!p.nodes.includes(node.name)) {
+      p.nodes.push(node.name);
+      p.cpus.allocated += node.cpus.allocated;
+      p.cpus.idle += node.cpus.idle;
+      p.cpus.other += node.cpus.other;
+      p.cpus.total += node.cpus.total;
+      p.memoryMb += node.memoryMb;
+      p.allocMemoryMb += node.allocMemoryMb ?? 0;
+      p.gpus.total += node.gpus.total;
+      p.gpus.used += node.gpus.used;
+    }
+  }
+  return { nodes: [...nodes.values()], partitions: [...partitions.values()] };
+}

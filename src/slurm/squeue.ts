@@ -1,0 +1,219 @@
+/**
+ * squeue: the user's jobs, every field we show, in one call.
+ *
+ *   env SLURM_BITSTR_LEN=0 SLURM_TIME_FORMAT=%Y-%m-%dT%H:%M:%S%z \
+ *     squeue --me --noheader -O 'JobID:<US>,ArrayJobID:<US>,...,Command:<RS>'
+ *
+ * `-O Field:<suffix>` with no width prints the whole value (no 20-char default, no truncation)
+ * followed by the suffix. SLURM_BITSTR_LEN=0 stops squeue cutting long array task lists at 64
+ * bytes; SLURM_TIME_FORMAT adds the zone to every timestamp (see time.ts).
+ */
+import { z } from 'zod';
+import type { SlurmCall } from './call';
+import type { ClusterContext } from './context';
+import { memoDurationParser } from './duration';
+import { parseExitCodeOrWaitStatus } from './exitCode';
+import { FieldFormatError } from './fieldError';
+import type { Job } from './job';
+import type { JobId } from './jobId';
+import { assertJobIdArg, parseTaskExpression } from './jobId';
+import { parseJobState } from './jobState';
+import { FIELD_SEP, RECORD_END, mapTerminatedRecords, optionalText } from './records';
+import type { TimeParser } from './time';
+import { SLURM_TIME_FORMAT, memoTimeParser } from './time';
+import { gpusInGres, gpusInTres } from './tres';
+import { featuresOf } from './version';
+
+/** Environment every listing command runs with (see file comment). */
+export const LISTING_ENV = ['SLURM_BITSTR_LEN=0', `SLURM_TIME_FORMAT=${SLURM_TIME_FORMAT}`] as const;
+
+/** Model key -> squeue -O field name, in output order. */
+export const SQUEUE_FIELDS = [
+  ['jobId', 'JobID'],
+  ['arrayJobId', 'ArrayJobID'],
+  ['arrayTaskId', 'ArrayTaskID'],
+  ['hetJobId', 'HetJobID'],
+  ['hetJobOffset', 'HetJobOffset'],
+  ['name', 'Name'],
+  ['user', 'UserName'],
+  ['state', 'State'],
+  ['reason', 'Reason'],
+  ['partition', 'Partition'],
+  ['qos', 'QOS'],
+  ['account', 'Account'],
+  ['nodeList', 'NodeList'],
+  ['batchHost', 'BatchHost'],
+  ['nodes', 'NumNodes'],
+  ['cpus', 'NumCPUs'],
+  ['minMemory', 'MinMemory'],
+  ['tresPerNode', 'tres-per-node'],
+  ['tresPerJob', 'tres-per-job'],
+  ['tres', 'tres-alloc'],
+  ['timeUsed', 'TimeUsed'],
+  ['timeLimit', 'TimeLimit'],
+  ['submitTime', 'SubmitTime'],
+  ['startTime', 'StartTime'],
+  ['endTime', 'EndTime'],
+  ['workDir', 'WorkDir'],
+  ['stdout', 'STDOUT'],
+  ['stderr', 'STDERR'],
+  ['dependency', 'Dependency'],
+  ['exitCode', 'exit_code'],
+  ['command', 'Command'],
+] as const;
+
+export function squeueFormat(): string {
+  return SQUEUE_FIELDS.map(([, field], i) => `${field}:${i === SQUEUE_FIELDS.length - 1 ? RECORD_END : FIELD_SEP}`).join(',');
+}
+
+export interface SqueueOptions {
+  /** Only these jobs (ids as Slurm prints them). */
+  jobIds?: readonly string[];
+  /** Also list jobs that finished within MinJobAge (`--states=all`). Default: Slurm's default (active). */
+  includeFinished?: boolean;
+  /** One row per array task, also for pending remainders (`--array`). Default: compact rows. */
+  expandArrays?: boolean;
+  /** Everyone's jobs instead of the user's. */
+  allUsers?: boolean;
+}
+
+export function squeueArgv(ctx: Pick<ClusterContext, 'version' | 'user'>, opts: SqueueOptions = {}): string[] {
+  const argv = ['env', ...LISTING_ENV, 'squeue', '--noheader'];
+  if (!opts.allUsers) {
+    if (featuresOf(ctx.version).squeueMe) argv.push('--me');
+    else argv.push('--user', ctx.user);
+  }
+  if (opts.includeFinished) argv.push('--states=all');
+  if (opts.expandArrays) argv.push('--array');
+  if (opts.jobIds && opts.jobIds.length > 0) argv.push(`--jobs=${opts.jobIds.map(assertJobIdArg).join(',')}`);
+  argv.push('-O', squeueFormat());
+  return argv;
+}
+
+export function squeueCall(ctx: Pick<ClusterContext, 'version' | 'user' | 'utcOffsetMinutes'>, opts: SqueueOptions = {}): SlurmCall<Job[]> {
+  return {
+    name: 'squeue',
+    argv: squeueArgv(ctx, opts),
+    parse: (o) => parseSqueue(o.stdout, ctx.utcOffsetMinutes),
+  };
+}
+
+/**
+ * zod checks the raw record (numeric fields are digits or Slurm's "nothing" words); the typed
+ * conversions (ids, durations, times) are plain functions that throw FieldFormatError.
+ * Kept deliberately flat: this runs 10,000 times per poll on a big queue (see the bench).
+ */
+const digits = z.string().regex(/^\d+$/);
+const digitsOrNone = z.string().regex(/^(\d+|N\/A|\(null\)|)$/);
+const SqueueRecordSchema = z.object({
+  jobId: digits,
+  arrayJobId: digitsOrNone,
+  hetJobId: digitsOrNone,
+  hetJobOffset: digitsOrNone,
+  nodes: digits,
+  cpus: digits,
+});
+
+type DurationParser = ReturnType<typeof memoDurationParser>;
+
+function toJob(fields: string[], times: TimeParser, durations: DurationParser): Job {
+  const checked = SqueueRecordSchema.safeParse({
+    jobId: fields[0],
+    arrayJobId: fields[1],
+    hetJobId: fields[3],
+    hetJobOffset: fields[4],
+    nodes: fields[14],
+    cpus: fields[15],
+  });
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const key = String(issue?.path[0] ?? 'record');
+    const name = SQUEUE_FIELDS.find(([k]) => k === key)?.[1] ?? key;
+    throw new FieldFormatError(name, String((checked.error.issues[0]?.input as string | undefined) ?? ''), 'a whole number');
+  }
+  const jobId = Number(fields[0]);
+  const nodes = Number(fields[14]);
+  const id = displayId(jobId, optNum(fields[1]), fields[2], optNum(fields[3]), optNum(fields[4]));
+  const tres = optionalText(fields[19]);
+  const tresPerJob = optionalText(fields[18]);
+  const tresPerNode = optionalText(fields[17]);
+  const job: Job = {
+    id,
+    rawJobId: jobId,
+    name: fields[5],
+    user: fields[6],
+    state: parseJobState(fields[7]),
+    partition: fields[9],
+    nodes,
+    cpus: Number(fields[15]),
+    gpus: jobGpus(tres, tresPerJob, tresPerNode, nodes),
+    timeUsed: durations(fields[20], 'TimeUsed'),
+    timeLimit: durations(fields[21], 'TimeLimit'),
+    workDir: fields[25],
+  };
+  if (id.kind === 'arrayTask' || id.kind === 'arrayTasks') job.arrayJobId = id.arrayJobId;
+  if (id.kind === 'arrayTask') job.arrayTaskId = id.taskId;
+  setOpt(job, 'reason', fields[8]);
+  setOpt(job, 'qos', fields[10]);
+  setOpt(job, 'account', fields[11]);
+  setOpt(job, 'nodeList', fields[12]);
+  setOpt(job, 'batchHost', fields[13]);
+  setOpt(job, 'minMemory', fields[16]);
+  if (tresPerNode !== undefined) job.tresPerNode = tresPerNode;
+  if (tresPerJob !== undefined) job.tresPerJob = tresPerJob;
+  if (tres !== undefined) job.tres = tres;
+  const submit = times(fields[22], 'SubmitTime');
+  if (submit) job.submitTime = submit;
+  const start = times(fields[23], 'StartTime');
+  if (start) job.startTime = start;
+  const end = times(fields[24], 'EndTime');
+  if (end) job.endTime = end;
+  setOpt(job, 'stdout', fields[26]);
+  setOpt(job, 'stderr', fields[27]);
+  setOpt(job, 'dependency', fields[28]);
+  const exit = parseExitCodeOrWaitStatus(fields[29], 'exit_code');
+  if (exit) job.exitCode = exit;
+  setOpt(job, 'command', fields[30]);
+  return job;
+}
+
+type OptionalStringKey = 'reason' | 'qos' | 'account' | 'nodeList' | 'batchHost' | 'minMemory' | 'stdout' | 'stderr' | 'dependency' | 'command';
+
+function setOpt(job: Job, key: OptionalStringKey, raw: string): void {
+  const v = optionalText(raw);
+  if (v !== undefined) job[key] = v;
+}
+
+function optNum(v: string): number | undefined {
+  return /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
+/** Rebuilds squeue's %i from the separate id fields (-O JobID alone is the raw id). */
+function displayId(jobId: number, arrayJobId: number | undefined, task: string, hetJobId: number | undefined, hetOffset: number | undefined): JobId {
+  const t = optionalText(task);
+  if (t !== undefined) {
+    const master = arrayJobId ?? jobId;
+    if (/^\d+$/.test(t)) return { kind: 'arrayTask', text: `${master}_${t}`, arrayJobId: master, taskId: Number(t) };
+    return { kind: 'arrayTasks', text: `${master}_[${t}]`, arrayJobId: master, ...parseTaskExpression(t) };
+  }
+  if (hetJobId !== undefined && hetJobId > 0 && hetOffset !== undefined) {
+    return { kind: 'hetComponent', text: `${hetJobId}+${hetOffset}`, hetJobId, offset: hetOffset };
+  }
+  return { kind: 'job', text: String(jobId), jobId };
+}
+
+function jobGpus(tres: string | undefined, perJob: string | undefined, perNode: string | undefined, nodes: number): number {
+  const fromTres = tres === undefined ? undefined : gpusInTres(tres);
+  if (fromTres !== undefined) return fromTres;
+  const fromJob = perJob === undefined ? undefined : gpusInGres(perJob);
+  if (fromJob !== undefined) return fromJob;
+  const fromNode = perNode === undefined ? undefined : gpusInGres(perNode);
+  return fromNode === undefined ? 0 : fromNode * Math.max(1, nodes);
+}
+
+/** Pure parser for the output of squeueArgv(). */
+export function parseSqueue(stdout: string, utcOffsetMinutes: number): Job[] {
+  const times = memoTimeParser(utcOffsetMinutes);
+  const durations = memoDurationParser();
+  return mapTerminatedRecords('squeue', stdout, SQUEUE_FIELDS.length, (fields) => toJob(fields, times, durations));
+}
