@@ -49,7 +49,15 @@ export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: ResultsFileReporter });
   // What `mocha.loadFiles` does per file: install suite()/test() as globals before the file loads.
   mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, 'bundled', mocha);
-  for (const load of testFiles) await load();
+  try {
+    for (const load of testFiles) await load();
+  } catch (err) {
+    // Nothing ran: say why in the results file, which is all runTest.ts gets to see.
+    const file = resultsFile();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `  FAIL  loading the test files\n${indent((err as Error).stack ?? String(err))}\n0 passed, 1 failed\n`);
+    throw err;
+  }
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   const total = mocha.suite.total();
   if (failures > 0) throw new Error(`${failures} extension test(s) failed; see ${resultsFile()}`);
