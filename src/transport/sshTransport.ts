@@ -30,6 +30,8 @@ import { HostKeyError } from './knownHosts';
 import { AuthCancelledError, AuthFailedError } from './sshAuth';
 import { connectChain, type ConnectTimings, type SshConnection } from './sshConnect';
 import { Semaphore, type Release } from './semaphore';
+import { PidReportParser, killScript, withPidReport } from './remoteProcess';
+import { isNoSuchFile, sftpCall, sftpMkdirp, sftpRename } from './sftpOps';
 import type {
   ConnectionState,
   ExecOptions,
@@ -81,6 +83,7 @@ export class SshTransport implements Transport {
   private disposed = false;
   private readonly lifetime = new AbortController();
   private readonly channels: Semaphore;
+  private readonly killSlot: Semaphore;
   private readonly streams: Semaphore;
   private openChannelCount = 0;
   private sftp: { generation: number; session: Promise<SFTPWrapper>; users: number; idle?: NodeJS.Timeout } | undefined;
@@ -92,8 +95,12 @@ export class SshTransport implements Transport {
   constructor(private readonly options: SshTransportOptions) {
     const t = options.resolved.target;
     this.label = `${t.user}@${t.host}:${t.port}`;
-    this.channels = new Semaphore(options.maxChannels ?? 8);
-    this.streams = new Semaphore(Math.min(options.maxStreams ?? 4, this.channels.capacity - 1));
+    // One slot of the budget is kept for killing timed-out commands, so a full house of hung
+    // commands can always be ended.
+    const budget = Math.max(2, options.maxChannels ?? 8);
+    this.channels = new Semaphore(budget - 1);
+    this.killSlot = new Semaphore(1);
+    this.streams = new Semaphore(Math.max(1, Math.min(options.maxStreams ?? 4, this.channels.capacity - 1)));
     this.prelude = options.resolved.profile.prelude;
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
@@ -273,6 +280,105 @@ export class SshTransport implements Transport {
     }
   }
 
+  /**
+   * Runs a script on a new channel. `onEnd` fires once: when the channel closes, or when the
+   * connection drops (with ConnectionLostError). `release` is called once the channel is really
+   * gone, so the slot count always matches what sshd sees.
+   */
+  private async startChannel(
+    live: Live,
+    script: string,
+    what: string,
+    release: Release,
+    io: { onStdout(d: Buffer): void; onStderr(d: Buffer): void; onEnd(exit: { code: number | null; signal?: string }, error?: Error): void },
+  ): Promise<{ channel: ClientChannel; stop(): void }> {
+    let channel: ClientChannel;
+    try {
+      channel = await this.openExecChannel(live, withPidReport(script));
+    } catch (err) {
+      release();
+      if (live.closed) throw new ConnectionLostError(what, this.label);
+      throw new UserFacingError(`Could not start ${what} on ${this.label}: ${errorMessage(err)}`, 'Try again; if it persists, reconnect.');
+    }
+    const pidParser = new PidReportParser();
+    let exit: { code: number | null; signal?: string } = { code: null };
+    let error: Error | undefined;
+    let ended = false;
+    let stopRequested = false;
+    const client = live.conn.client;
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      client.removeListener('close', onConnClose);
+      const rest = pidParser.flush();
+      if (rest.length > 0) io.onStderr(rest);
+      io.onEnd(exit, error);
+    };
+    const onConnClose = (): void => {
+      error ??= new ConnectionLostError(what, this.label);
+      release();
+      end();
+    };
+    channel.on('data', (d: Buffer) => io.onStdout(d));
+    let killSent = false;
+    const killIfKnown = (): void => {
+      const pid = pidParser.pid;
+      if (killSent || pid === undefined || live.closed) return;
+      killSent = true;
+      void this.killRemote(live, pid, what);
+    };
+    channel.stderr.on('data', (d: Buffer) => {
+      const own = pidParser.push(d);
+      if (stopRequested) killIfKnown(); // stopped before the pid report arrived
+      if (own.length > 0) io.onStderr(own);
+    });
+    channel.on('exit', (code: number | null, sig?: string) => {
+      exit = typeof code === 'number' ? { code } : { code: null, ...(sig ? { signal: sig } : {}) };
+    });
+    channel.on('error', (err: Error) => {
+      error ??= err;
+    });
+    channel.once('close', () => {
+      release();
+      end();
+    });
+    client.once('close', onConnClose);
+    const stop = (): void => {
+      if (stopRequested || ended) return;
+      stopRequested = true;
+      try {
+        channel.signal('TERM'); // honoured by some servers; the pid kill below works everywhere
+      } catch {
+        // channel already closing
+      }
+      killIfKnown();
+      channel.close();
+    };
+    return { channel, stop };
+  }
+
+  /** Kills a remote process group over a reserved channel slot (never queued behind the work it ends). */
+  private async killRemote(live: Live, pid: number, what: string): Promise<void> {
+    const release = await this.killSlot.acquire();
+    try {
+      const channel = await this.openExecChannel(live, killScript(pid));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => channel.close(), 5_000);
+        channel.on('data', () => undefined);
+        channel.stderr.on('data', () => undefined);
+        channel.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        channel.end();
+      });
+    } catch (err) {
+      this.log.warn(`[${this.label}] could not stop ${what} (pid ${pid}): ${errorMessage(err)}`);
+    } finally {
+      release();
+    }
+  }
+
   exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const what = options.label ?? argv[0] ?? 'command';
     const script = renderCommand(argv, this.prelude);
@@ -294,45 +400,24 @@ export class SshTransport implements Transport {
   private async execOnce(script: string, what: string, options: ExecOptions, signal: AbortSignal): Promise<ExecResult> {
     const { live, release } = await this.acquire(this.channels, signal, what);
     const started = Date.now();
-    let channel: ClientChannel;
-    try {
-      channel = await this.openExecChannel(live, script);
-    } catch (err) {
-      release();
-      if (live.closed) throw new ConnectionLostError(what, this.label);
-      throw new UserFacingError(`Could not start ${what} on ${this.label}: ${errorMessage(err)}`, 'Try again; if it persists, reconnect.');
-    }
     return new Promise<ExecResult>((resolve, reject) => {
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
-      let exit: { code: number | null; signal?: string } | undefined;
-      let failure: Error | undefined;
-      let done = false;
-
+      let settled = false;
+      let stop: (() => void) | undefined;
       const onAbort = (): void => {
-        failure ??= abortReason(signal, what);
-        // Ask sshd to signal the process, then close the channel (which also ends its pipes).
-        try {
-          channel.signal('KILL');
-        } catch {
-          // the channel may already be closing
-        }
-        channel.close();
+        // Fail now; the channel (and its slot) goes once the remote process is gone.
+        settle(abortReason(signal, what));
+        stop?.();
       };
-      const onConnClose = (): void => {
-        failure ??= new ConnectionLostError(what, this.label);
-        finish();
-      };
-      const finish = (): void => {
-        if (done) return;
-        done = true;
+      const settle = (error: Error | undefined, exit?: { code: number | null; signal?: string }): void => {
+        if (settled) return;
+        settled = true;
         signal.removeEventListener('abort', onAbort);
-        live.conn.client.removeListener('close', onConnClose);
-        release();
         const ms = Date.now() - started;
-        if (failure) {
-          this.log.debug(`[${this.label}] ${what} failed after ${ms} ms: ${failure.message}`);
-          return reject(failure);
+        if (error) {
+          this.log.debug(`[${this.label}] ${what} failed after ${ms} ms: ${error.message}`);
+          return reject(error);
         }
         this.log.trace(`[${this.label}] ${what}: exit ${exit?.code ?? exit?.signal ?? '?'} in ${ms} ms`);
         resolve({
@@ -342,21 +427,20 @@ export class SshTransport implements Transport {
           ...(exit?.signal ? { signal: exit.signal } : {}),
         });
       };
-
-      channel.on('data', (d: Buffer) => stdout.push(d));
-      channel.stderr.on('data', (d: Buffer) => stderr.push(d));
-      channel.on('exit', (code: number | null, sig?: string) => {
-        exit = { code: typeof code === 'number' ? code : null, signal: sig ?? undefined };
-      });
-      channel.on('error', (err: Error) => {
-        failure ??= err;
-      });
-      channel.once('close', finish);
-      live.conn.client.once('close', onConnClose);
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-      if (options.stdin !== undefined) channel.end(options.stdin);
-      else channel.end();
+      this.startChannel(live, script, what, release, {
+        onStdout: (d) => stdout.push(d),
+        onStderr: (d) => stderr.push(d),
+        onEnd: (exit, error) => settle(error, exit),
+      }).then(
+        (started) => {
+          stop = started.stop;
+          if (signal.aborted || settled) stop();
+          else signal.addEventListener('abort', onAbort, { once: true });
+          if (options.stdin !== undefined) started.channel.end(options.stdin);
+          else started.channel.end();
+        },
+        (err: unknown) => settle(err as Error),
+      );
     });
   }
 
@@ -365,60 +449,38 @@ export class SshTransport implements Transport {
     const script = renderCommand(argv, this.prelude);
     const signal = options.signal ?? new AbortController().signal;
     const streamSlot = await this.streams.acquire(signal);
-    let chan: { live: Live; release: Release };
+    let slot: { live: Live; release: Release };
     try {
-      chan = await this.acquire(this.channels, signal, what);
+      slot = await this.acquire(this.channels, signal, what);
     } catch (err) {
       streamSlot();
       throw err;
     }
-    let channel: ClientChannel;
-    try {
-      channel = await this.openExecChannel(chan.live, script);
-    } catch (err) {
-      chan.release();
+    let onAbort: () => void = () => undefined;
+    const release = (): void => {
+      slot.release();
       streamSlot();
-      throw new UserFacingError(`Could not start ${what} on ${this.label}: ${errorMessage(err)}`, 'Try again; if it persists, reconnect.');
-    }
-    let exit: { code: number | null; signal?: string } | undefined;
-    let error: Error | undefined;
-    let ended = false;
-    const client = chan.live.conn.client;
-    const onConnClose = (): void => {
-      error ??= new ConnectionLostError(what, this.label);
-      end();
     };
-    const end = (): void => {
-      if (ended) return;
-      ended = true;
-      client.removeListener('close', onConnClose);
-      signal.removeEventListener('abort', close);
-      chan.release();
+    let releasedOnce = false;
+    const started = await this.startChannel(slot.live, script, what, () => {
+      if (releasedOnce) return;
+      releasedOnce = true;
+      release();
+    }, {
+      onStdout: (d) => handlers.onStdout(d),
+      onStderr: (d) => handlers.onStderr?.(d),
+      onEnd: (exit, error) => {
+        signal.removeEventListener('abort', onAbort);
+        handlers.onExit?.({ ...exit, ...(error ? { error } : {}) });
+      },
+    }).catch((err: unknown) => {
       streamSlot();
-      handlers.onExit?.({ code: exit?.code ?? null, ...(exit?.signal ? { signal: exit.signal } : {}), ...(error ? { error } : {}) });
-    };
-    const close = (): void => {
-      if (ended) return;
-      try {
-        channel.signal('TERM');
-      } catch {
-        // already closing
-      }
-      channel.close();
-    };
-    channel.on('data', (d: Buffer) => handlers.onStdout(d));
-    channel.stderr.on('data', (d: Buffer) => handlers.onStderr?.(d));
-    channel.on('exit', (code: number | null, sig?: string) => {
-      exit = { code: typeof code === 'number' ? code : null, signal: sig ?? undefined };
+      throw err;
     });
-    channel.on('error', (err: Error) => {
-      error ??= err;
-    });
-    channel.once('close', end);
-    client.once('close', onConnClose);
-    signal.addEventListener('abort', close, { once: true });
-    channel.end();
-    return { close, dispose: close };
+    onAbort = started.stop;
+    signal.addEventListener('abort', onAbort, { once: true });
+    started.channel.end();
+    return { close: started.stop, dispose: started.stop };
   }
 
   // ---------------------------------------------------------------- SFTP
@@ -536,45 +598,3 @@ export class SshTransport implements Transport {
     }
   }
 }
-
-function isNoSuchFile(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 2;
-}
-
-function sftpCall<T>(fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    fn((err, value) => (err ? reject(err) : resolve(value as T)));
-  });
-}
-
-async function sftpRename(sftp: SFTPWrapper, from: string, to: string): Promise<void> {
-  try {
-    // POSIX rename replaces the target atomically; plain SFTP rename refuses an existing target.
-    await sftpCall<void>((cb) => sftp.ext_openssh_rename(from, to, cb));
-  } catch (err) {
-    if (!/not supported/i.test(errorMessage(err))) throw err;
-    await sftpCall<void>((cb) => sftp.unlink(to, cb)).catch(() => undefined);
-    await sftpCall<void>((cb) => sftp.rename(from, to, cb));
-  }
-}
-
-async function sftpMkdirp(sftp: SFTPWrapper, dir: string): Promise<void> {
-  if (dir === '' || dir === '.' || dir === '/') return;
-  const existing = await sftpCall<Stats>((cb) => sftp.stat(dir, cb)).catch((err: unknown) => {
-    if (isNoSuchFile(err)) return undefined;
-    throw err;
-  });
-  if (existing) {
-    if (!existing.isDirectory()) throw new Error(`${dir} exists and is not a folder`);
-    return;
-  }
-  await sftpMkdirp(sftp, posix.dirname(dir));
-  try {
-    await sftpCall<void>((cb) => sftp.mkdir(dir, cb));
-  } catch (err) {
-    // Someone else may have created it meanwhile.
-    const st = await sftpCall<Stats>((cb) => sftp.stat(dir, cb)).catch(() => undefined);
-    if (!st?.isDirectory()) throw err;
-  }
-}
-
