@@ -44,6 +44,9 @@ async function main(): Promise<number> {
   );
   fs.mkdirSync(outputDir, { recursive: true });
   fs.rmSync(resultsFile, { force: true });
+  // A fresh profile every run: no view layout or state left over from the previous run.
+  const userDataDir = path.join(outputDir, 'user-data');
+  fs.rmSync(userDataDir, { recursive: true, force: true });
   const workspace = prepareWorkspace();
 
   const suiteStarted = Date.now();
@@ -55,7 +58,7 @@ async function main(): Promise<number> {
       extensionTestsPath: path.join(repoRoot, 'out/test/extension/suite/index.js'),
       launchArgs: [
         workspace,
-        `--user-data-dir=${path.join(outputDir, 'user-data')}`,
+        `--user-data-dir=${userDataDir}`,
         `--extensions-dir=${path.join(outputDir, 'extensions')}`,
         '--disable-extensions',
       ],
