@@ -149,13 +149,17 @@ export function createAuthSession(opts: AuthSessionOptions): AuthSession {
     return typed;
   };
   let usedStoredPassword: string | undefined;
+  let keyboardInteractiveTried = false;
 
   if (wants('keyboard-interactive', 'password')) {
     steps.push(async () => {
       if (!allows('keyboard-interactive')) return undefined;
-      // With auth "password" on a PAM-only server the single "Password:" round is answered with
-      // the password; every other round (and every round in other modes) goes to the user.
+      // With auth "password", the password method is used when offered; on a PAM-only server the
+      // single "Password:" round is answered with the password instead. Every other round (and
+      // every round in other modes) goes to the user.
       const passwordMode = endpoint.auth === 'password';
+      if (passwordMode && allows('password')) return undefined;
+      keyboardInteractiveTried = true;
       tried.push('keyboard-interactive');
       return {
         type: 'keyboard-interactive',
@@ -187,7 +191,9 @@ export function createAuthSession(opts: AuthSessionOptions): AuthSession {
 
   if (wants('password')) {
     steps.push(async () => {
-      if (!allows('password') || cancelled) return undefined;
+      // Both usually sit on the same PAM stack: after a failed keyboard-interactive login, a
+      // password attempt would only add one more failure towards a lockout.
+      if (!allows('password') || cancelled || keyboardInteractiveTried) return undefined;
       const password = await askPasswordOnce();
       if (password === undefined) return undefined;
       tried.push('password');

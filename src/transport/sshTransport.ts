@@ -116,6 +116,20 @@ export class SshTransport implements Transport {
     return this.openChannelCount;
   }
 
+  /**
+   * The live connection, for diagnostics ("Test connection", tests): the hops it went through and
+   * the local TCP port of the first hop's socket (ssh2 keeps the socket private).
+   */
+  get connectionInfo(): { hops: string[]; localPort?: number } | undefined {
+    const live = this.live;
+    if (!live || live.closed) return undefined;
+    const first = live.conn.chain[0] as unknown as { _sock?: { localPort?: number } };
+    return {
+      hops: [...this.options.resolved.jumps, this.options.resolved.target].map((h) => `${h.user}@${h.host}:${h.port}`),
+      localPort: first._sock?.localPort,
+    };
+  }
+
   /** Work waiting for a channel slot. */
   get queuedWork(): number {
     return this.channels.waiting + this.streams.waiting;
