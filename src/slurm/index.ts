@@ -24,7 +24,7 @@ export { squeueCall, squeueArgv, parseSqueue, SQUEUE_FIELDS } from './squeue';
 export type { AccountingJob } from './sacct';
 export { sacctCall, sacctArgv, parseSacct, SACCT_FIELDS, SACCT_MAX_IDS } from './sacct';
 export type { ScontrolJob, ScontrolJobAction } from './scontrol';
-export { scontrolShowJobCall, parseScontrolShowJob, parseKeyValueLine, scontrolActionCall, scontrolUpdateJobCall } from './scontrol';
+export { scontrolShowJobCall, scontrolShowJobArgv, parseScontrolShowJob, parseKeyValueLine, scontrolActionCall, scontrolUpdateJobCall } from './scontrol';
 export type { ClusterInfo, NodeInfo, PartitionInfo } from './sinfo';
 export { sinfoCall, parseSinfo } from './sinfo';
 export type { SbatchOptions, SubmitResult } from './sbatch';

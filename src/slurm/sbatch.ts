@@ -40,6 +40,11 @@ export interface SbatchOptions {
   chdir?: string;
   /** Any further options, each one argv element (e.g. "--exclusive", "--mail-type=END"). */
   extra?: readonly string[];
+  /**
+   * Further components of a heterogeneous job: each list is that component's options, written
+   * after a ":" (`sbatch -n1 : -n2 job.sh`); the job's ids are then <id>+0, <id>+1, ...
+   */
+  hetComponents?: readonly (readonly string[])[];
 }
 
 export function sbatchArgv(o: SbatchOptions): string[] {
@@ -70,6 +75,13 @@ export function sbatchArgv(o: SbatchOptions): string[] {
   for (const e of o.extra ?? []) {
     if (!e.startsWith('-')) throw new SlurmArgumentError(`sbatch option ${JSON.stringify(e)} must start with "-".`);
     argv.push(e);
+  }
+  for (const component of o.hetComponents ?? []) {
+    argv.push(':');
+    for (const e of component) {
+      if (!e.startsWith('-')) throw new SlurmArgumentError(`sbatch option ${JSON.stringify(e)} must start with "-".`);
+      argv.push(e);
+    }
   }
   if (o.wrap !== undefined) argv.push(`--wrap=${o.wrap}`);
   else argv.push(o.script as string, ...(o.scriptArgs ?? []));

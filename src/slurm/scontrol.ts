@@ -44,7 +44,7 @@ const KNOWN_KEYS = new Set(
 
 /** Free-text keys and the key(s) Slurm prints right after them. */
 const FREE_TEXT_FOLLOWERS: Record<string, readonly string[]> = {
-  JobName: ['UserId'],
+  JobName: ['UserId', 'HetJobIdSet'],
   Comment: [],
   AdminComment: [],
   SystemComment: [],
