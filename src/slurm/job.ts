@@ -48,5 +48,6 @@ export interface Job {
   /** Remaining dependencies, e.g. "afterok:12(unfulfilled)"; undefined when none. */
   dependency?: string;
   command?: string;
+  /** Only for finished jobs (squeue keeps them for MinJobAge with --states=all). */
   exitCode?: ExitCode;
 }

@@ -136,8 +136,14 @@ export function parseSacct(stdout: string, utcOffsetMinutes: number): Accounting
       timeLimit: durations(f[18], 'Timelimit'),
     };
     setIf(job, 'user', optionalText(f[3]));
-    setIf(job, 'exitCode', parseExitCode(f[5], 'ExitCode'));
-    setIf(job, 'derivedExitCode', parseExitCode(f[6], 'DerivedExitCode'));
+    // sacct prints "0:0" for jobs that have not ended: not an exit code yet.
+    const ended = job.state.phase === 'finished';
+    const exitCode = parseExitCode(f[5], 'ExitCode');
+    const derived = parseExitCode(f[6], 'DerivedExitCode');
+    if (ended) {
+      setIf(job, 'exitCode', exitCode);
+      setIf(job, 'derivedExitCode', derived);
+    }
     setIf(job, 'reason', optionalText(f[7]));
     setIf(job, 'partition', optionalText(f[8]));
     setIf(job, 'qos', optionalText(f[9]));

@@ -126,10 +126,9 @@ function toJob(fields: string[], times: TimeParser, durations: DurationParser): 
     cpus: fields[15],
   });
   if (!checked.success) {
-    const issue = checked.error.issues[0];
-    const key = String(issue?.path[0] ?? 'record');
-    const name = SQUEUE_FIELDS.find(([k]) => k === key)?.[1] ?? key;
-    throw new FieldFormatError(name, String((checked.error.issues[0]?.input as string | undefined) ?? ''), 'a whole number');
+    const key = String(checked.error.issues[0]?.path[0] ?? 'jobId');
+    const index = SQUEUE_FIELDS.findIndex(([k]) => k === key);
+    throw new FieldFormatError(SQUEUE_FIELDS[index]?.[1] ?? key, fields[index] ?? '', 'a whole number');
   }
   const jobId = Number(fields[0]);
   const nodes = Number(fields[14]);
@@ -171,8 +170,9 @@ function toJob(fields: string[], times: TimeParser, durations: DurationParser): 
   setOpt(job, 'stdout', fields[26]);
   setOpt(job, 'stderr', fields[27]);
   setOpt(job, 'dependency', fields[28]);
+  // Pending and running jobs print "0": not an exit code yet.
   const exit = parseExitCodeOrWaitStatus(fields[29], 'exit_code');
-  if (exit) job.exitCode = exit;
+  if (exit && job.state.phase === 'finished') job.exitCode = exit;
   setOpt(job, 'command', fields[30]);
   return job;
 }
