@@ -1,15 +1,90 @@
+/**
+ * Activation only: build the services explicitly, register views and commands, push every
+ * disposable. Nothing here polls or connects until the Jobs view is shown or a command runs.
+ */
 import * as vscode from 'vscode';
+import { addProfileCommand } from './commands/addProfile';
+import { openSettingsCommand } from './commands/openSettings';
+import { refreshCommand } from './commands/refresh';
+import { showLogCommand } from './commands/showLog';
+import { parseProfiles, type Profile } from './config/profile';
+import { parseGeneralSettings, pollerTiming, type GeneralSettings } from './config/settings';
 import { logger } from './core/logger';
+import { ClusterSession } from './session/clusterSession';
+import { listJobRows } from './session/slurmJobLister';
+import { SessionRegistry, type SessionSpec } from './session/sessionRegistry';
+import { createTransport } from './transport/factory';
+import { VscodeAuthPrompter } from './vscode/authPrompter';
+import { VscodeSecretStore } from './vscode/secretStore';
+import { JobsStatusBar } from './views/statusBar';
+import { JobsTreeProvider } from './views/jobsTree';
 
 export function activate(context: vscode.ExtensionContext): void {
   const channel = vscode.window.createOutputChannel('Slurm Workbench', { log: true });
   context.subscriptions.push(channel);
-  logger.setSink({
-    log(level, message) {
-      channel[level](message);
-    },
-  });
-  logger.info('Slurm Workbench activated');
+  logger.setSink({ log: (level, message) => channel[level](message) });
+
+  const registry = new SessionRegistry();
+  const prompter = new VscodeAuthPrompter();
+  const secrets = new VscodeSecretStore(context.secrets);
+  const tree = new JobsTreeProvider(registry);
+  const view = vscode.window.createTreeView('slurm.jobs', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+  context.subscriptions.push(registry, tree, view, new JobsStatusBar(registry));
+
+  let settings: GeneralSettings = parseGeneralSettings({}).settings;
+  const applySettings = (): void => {
+    const config = vscode.workspace.getConfiguration('slurm');
+    const general = parseGeneralSettings({
+      pollIntervalSeconds: config.get('pollIntervalSeconds'),
+      commandTimeoutSeconds: config.get('commandTimeoutSeconds'),
+    });
+    settings = general.settings;
+    const { profiles, problems } = parseProfiles(config.get('profiles'));
+    for (const p of [...general.problems.map((x) => `${x.setting}: ${x.message}`), ...problems.map((x) => x.message)]) {
+      logger.warn(p);
+      void vscode.window.showWarningMessage(`Slurm Workbench settings: ${p}`, 'Open Settings').then((a) => {
+        if (a) void vscode.commands.executeCommand('slurm.openSettings');
+      });
+    }
+    void vscode.commands.executeCommand('setContext', 'slurm.profileCount', profiles.length);
+    const timingOf = (name: string) => pollerTiming(settings, profiles.find((p) => p.name === name)?.pollIntervalSeconds);
+    registry.apply(
+      profiles.map((profile): SessionSpec => ({
+        name: profile.name,
+        key: JSON.stringify(profile),
+        create: () => createSession(profile),
+      })),
+      timingOf,
+    );
+  };
+
+  const createSession = (profile: Profile): ClusterSession => {
+    const transport = createTransport(profile, { prompter, secrets, logger });
+    const timeoutMs = settings.commandTimeoutSeconds * 1000;
+    return new ClusterSession(profile.name, transport, (t, signal) => listJobRows(t, { signal, timeoutMs }), pollerTiming(settings, profile.pollIntervalSeconds));
+  };
+
+  // Poll only while someone looks: the view's visibility and the window's focus drive the pollers.
+  registry.setVisible(view.visible);
+  registry.setFocused(vscode.window.state.focused);
+  context.subscriptions.push(
+    view.onDidChangeVisibility((e) => registry.setVisible(e.visible)),
+    vscode.window.onDidChangeWindowState((s) => registry.setFocused(s.focused)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('slurm')) applySettings();
+    }),
+  );
+
+  const commands: [string, (...args: never[]) => unknown][] = [
+    ['slurm.refresh', refreshCommand(registry)],
+    ['slurm.addProfile', addProfileCommand()],
+    ['slurm.openSettings', openSettingsCommand()],
+    ['slurm.showLog', showLogCommand(channel)],
+  ];
+  for (const [id, handler] of commands) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+
+  applySettings();
+  logger.info(`Slurm Workbench activated (${registry.all().length} profile(s))`);
 }
 
 export function deactivate(): void {
