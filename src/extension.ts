@@ -10,6 +10,7 @@ import { showLogCommand } from './commands/showLog';
 import { parseProfiles, type Profile } from './config/profile';
 import { parseGeneralSettings, pollerTiming, type GeneralSettings } from './config/settings';
 import { logger } from './core/logger';
+import type { SlurmWorkbenchApi } from './session/api';
 import { ClusterSession } from './session/clusterSession';
 import { listJobRows } from './session/slurmJobLister';
 import { SessionRegistry, type SessionSpec } from './session/sessionRegistry';
@@ -19,7 +20,7 @@ import { VscodeSecretStore } from './vscode/secretStore';
 import { JobsStatusBar } from './views/statusBar';
 import { JobsTreeProvider } from './views/jobsTree';
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
   const channel = vscode.window.createOutputChannel('Slurm Workbench', { log: true });
   context.subscriptions.push(channel);
   logger.setSink({ log: (level, message) => channel[level](message) });
@@ -59,8 +60,8 @@ export function activate(context: vscode.ExtensionContext): void {
   };
 
   const createSession = (profile: Profile): ClusterSession => {
-    const transport = createTransport(profile, { prompter, secrets, logger });
     const timeoutMs = settings.commandTimeoutSeconds * 1000;
+    const transport = createTransport(profile, { prompter, secrets, logger }, { defaultTimeoutMs: timeoutMs });
     return new ClusterSession(profile.name, transport, (t, signal) => listJobRows(t, { signal, timeoutMs }), pollerTiming(settings, profile.pollIntervalSeconds));
   };
 
@@ -85,6 +86,12 @@ export function activate(context: vscode.ExtensionContext): void {
 
   applySettings();
   logger.info(`Slurm Workbench activated (${registry.all().length} profile(s))`);
+  return {
+    snapshots: () => registry.all().map((s) => s.snapshot),
+    refresh: async () => {
+      await registry.refreshAll();
+    },
+  };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,12 @@
+/**
+ * What `activate()` returns: a small, read-mostly API for other extensions and for our own tests
+ * inside VS Code (they check the Jobs view's model against the real cluster through it).
+ */
+import type { ClusterSnapshot } from './clusterSession';
+
+export interface SlurmWorkbenchApi {
+  /** The current snapshot of every configured cluster, in display order. */
+  snapshots(): ClusterSnapshot[];
+  /** Polls every cluster now and resolves when done. */
+  refresh(): Promise<void>;
+}

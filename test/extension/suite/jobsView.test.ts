@@ -1,0 +1,84 @@
+// The Jobs view inside a real VS Code, against the real bundled cluster over the real sshd:
+// a profile for the cluster in settings, a job submitted as the test user, and the view lists it.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { readBed, sshRun, type Bed } from '../../integration/bed';
+import type { SlurmWorkbenchApi } from '../../../src/session/api';
+import { takeScreenshot } from './screenshot';
+
+// out/test/extension/suite/index.js -> the repository root is four levels up.
+const bedFile = path.resolve(__dirname, '../../../../.bed/cluster.json');
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+suite('Jobs view against the bundled cluster', () => {
+  let bed: Bed;
+  let api: SlurmWorkbenchApi;
+  const submitted: string[] = [];
+
+  suiteSetup(async () => {
+    bed = readBed(bedFile);
+    const ext = vscode.extensions.getExtension<SlurmWorkbenchApi>('slurm-workbench.slurm-workbench');
+    assert.ok(ext);
+    api = await ext.activate();
+    await vscode.workspace.getConfiguration('slurm').update(
+      'profiles',
+      [{ name: 'bundled', kind: 'ssh', host: bed.sshHost, port: bed.sshPort, user: bed.user, auth: 'key', identityFile: bed.identityFile, knownHostsFile: bed.knownHostsFile }],
+      vscode.ConfigurationTarget.Global,
+    );
+  });
+
+  suiteTeardown(async () => {
+    if (submitted.length) await sshRun(`scancel ${submitted.join(' ')}`, { bed });
+    await vscode.workspace.getConfiguration('slurm').update('profiles', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  test('the profile from settings becomes a cluster in the view', async () => {
+    const snap = await waitFor('the bundled cluster session', () => api.snapshots().find((s) => s.profileName === 'bundled'));
+    assert.equal(snap.profileName, 'bundled');
+  });
+
+  test('a job submitted with sbatch shows with its state, partition and limit', async () => {
+    const name = `wb view ${Date.now()}`;
+    // Held so it stays PENDING (JobHeldUser) for the screenshot; a second one runs.
+    const held = await sshRun(`sbatch --parsable -H -J '${name} held' -t 5 --wrap 'sleep 60'`, { bed });
+    assert.equal(held.code, 0, held.stderr);
+    const running = await sshRun(`sbatch --parsable -J '${name} run' -t 7 --wrap 'sleep 120'`, { bed });
+    assert.equal(running.code, 0, running.stderr);
+    const heldId = held.stdout.trim();
+    const runId = running.stdout.trim();
+    submitted.push(heldId, runId);
+
+    await vscode.commands.executeCommand('slurm.jobs.focus');
+    const rows = await waitFor('both jobs in the view model', async () => {
+      await api.refresh();
+      const jobs = api.snapshots().find((s) => s.profileName === 'bundled')?.jobs ?? [];
+      const h = jobs.find((j) => j.id === heldId);
+      const r = jobs.find((j) => j.id === runId && j.state === 'RUNNING');
+      return h && r ? { h, r } : undefined;
+    });
+    assert.equal(rows.h.name, `${name} held`);
+    assert.equal(rows.h.state, 'PENDING');
+    assert.equal(rows.h.reason, 'JobHeldUser');
+    assert.equal(rows.h.partition, 'debug');
+    assert.equal(rows.h.timeLimit, '5:00');
+    assert.equal(rows.r.timeLimit, '7:00');
+    assert.match(rows.r.nodes ?? '', /^node\d$/);
+
+    await takeScreenshot('jobs-view-real-jobs', { waitForSelector: `.monaco-list-row[aria-label*="${runId}"]` });
+  });
+});

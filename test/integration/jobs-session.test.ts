@@ -1,0 +1,112 @@
+// The Jobs view's model (ClusterSession + the Slurm job lister) against the real bundled cluster over
+// the real sshd, through the real ssh2 transport. The only wrapper is a call counter around the real
+// transport, to prove a poll is one squeue whatever the queue's size.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseProfile } from '../../src/config/profile';
+import { logger } from '../../src/core/logger';
+import { DEFAULT_TIMING } from '../../src/poller/poller';
+import { ClusterSession, type ClusterSnapshot } from '../../src/session/clusterSession';
+import { listJobRows } from '../../src/session/slurmJobLister';
+import { createTransport } from '../../src/transport/factory';
+import { nullSecretStore, type AuthPrompter } from '../../src/transport/auth';
+import type { Transport } from '../../src/transport/types';
+import { readBed, sshRun, type Bed } from './bed';
+
+const refuseEverything: AuthPrompter = {
+  askPassword: async () => undefined,
+  askPassphrase: async () => undefined,
+  keyboardInteractive: async () => undefined,
+  confirmUnknownHostKey: async () => false,
+};
+
+let bed: Bed;
+const submitted: string[] = [];
+
+/** A fresh real ssh2 transport to the bundled cluster (a session owns and disposes its transport). */
+function newTransport(): Transport {
+  const parsed = parseProfile({ name: 'bundled', kind: 'ssh', host: bed.sshHost, port: bed.sshPort, user: bed.user, auth: 'key', identityFile: bed.identityFile, knownHostsFile: bed.knownHostsFile });
+  assert.ok(parsed.ok);
+  return createTransport(parsed.profile, { prompter: refuseEverything, secrets: nullSecretStore, logger }, { defaultTimeoutMs: 30_000 });
+}
+
+function countingTransport(inner: Transport, argv0s: string[]): Transport {
+  return new Proxy(inner, {
+    get(target, prop, receiver) {
+      if (prop === 'exec') {
+        return (argv: readonly string[], opts?: unknown) => {
+          // The Slurm command is the first argv element that is not `env` or an assignment.
+          argv0s.push(argv.find((a) => a !== 'env' && !a.includes('=')) ?? argv[0]);
+          return target.exec(argv, opts as never);
+        };
+      }
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
+before(() => {
+  bed = readBed();
+});
+
+after(async () => {
+  if (submitted.length) await sshRun(`scancel ${submitted.join(' ')}`, { bed });
+});
+
+function nextSnapshot(session: ClusterSession, accept: (s: ClusterSnapshot) => boolean, timeoutMs = 30_000): Promise<ClusterSnapshot> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`no matching snapshot in ${timeoutMs} ms; last: ${JSON.stringify(session.snapshot).slice(0, 500)}`)); }, timeoutMs);
+    const sub = session.onDidChange(({ snapshot }) => {
+      if (accept(snapshot)) { clearTimeout(timer); sub.dispose(); resolve(snapshot); }
+    });
+  });
+}
+
+test('a held and a running job appear with state, reason, partition, limit and nodes', async () => {
+  const held = await sshRun(`sbatch --parsable -H -J 'wb session held' -t 5 --wrap 'sleep 60'`, { bed });
+  const run = await sshRun(`sbatch --parsable -J 'wb session | run' -t 3 --wrap 'sleep 60'`, { bed });
+  assert.equal(held.code, 0, held.stderr);
+  assert.equal(run.code, 0, run.stderr);
+  const heldId = held.stdout.trim();
+  const runId = run.stdout.trim();
+  submitted.push(heldId, runId);
+
+  const session = new ClusterSession('bundled', newTransport(), (t, signal) => listJobRows(t, { signal, timeoutMs: 30_000 }), { ...DEFAULT_TIMING, intervalMs: 1000 });
+  try {
+    session.start();
+    const snap = await nextSnapshot(session, (s) => s.jobs.some((j) => j.id === runId && j.state === 'RUNNING') && s.jobs.some((j) => j.id === heldId));
+    const h = snap.jobs.find((j) => j.id === heldId)!;
+    const r = snap.jobs.find((j) => j.id === runId)!;
+    assert.deepEqual(
+      { name: h.name, state: h.state, reason: h.reason, partition: h.partition, timeLimit: h.timeLimit, elapsed: h.elapsed },
+      { name: 'wb session held', state: 'PENDING', reason: 'JobHeldUser', partition: 'debug', timeLimit: '5:00', elapsed: undefined },
+    );
+    assert.equal(r.name, 'wb session | run');
+    assert.equal(r.timeLimit, '3:00');
+    assert.match(r.nodes ?? '', /^node[1-4]$/);
+    assert.equal(r.stdoutPath, `${bed.home}/slurm-${runId}.out`);
+    assert.equal(snap.error, undefined);
+    assert.equal(snap.connection.kind, 'connected');
+  } finally {
+    session.dispose();
+  }
+});
+
+test('one poll of a 200-job queue is one squeue call, never a call per job', async () => {
+  const out = await sshRun(`for i in $(seq 200); do sbatch --parsable -H -J "wb count $i" --wrap true || exit 1; done`, { bed, timeoutMs: 120_000 });
+  assert.equal(out.code, 0, out.stderr);
+  const ids = out.stdout.trim().split('\n');
+  assert.equal(ids.length, 200);
+  submitted.push(...ids);
+
+  const calls: string[] = [];
+  const transport = newTransport();
+  const counted = countingTransport(transport, calls);
+  await listJobRows(counted, { timeoutMs: 30_000 }); // warms the per-connection probe
+  calls.length = 0;
+  const rows = await listJobRows(counted, { timeoutMs: 30_000 });
+  assert.ok(ids.every((id) => rows.some((r) => r.id === id)), 'every submitted job is listed');
+  assert.deepEqual(calls, ['squeue']);
+  transport.dispose();
+});
