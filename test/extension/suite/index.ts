@@ -12,6 +12,7 @@ import Mocha from 'mocha';
  */
 const testFiles: ReadonlyArray<() => Promise<unknown>> = [
   () => import('./activation.test.js'),
+  () => import('./jobsView.test.js'),
 ];
 
 export function resultsFile(): string {
