@@ -83,8 +83,12 @@ export interface AccountingJob {
   workDir?: string;
 }
 
-/** Batch limit: ids per call. Beyond this the caller splits (a command line has limits too). */
-export const SACCT_MAX_IDS = 2000;
+/**
+ * Ids per call. Over ssh the whole command line is ONE argument of the remote shell, and Linux caps
+ * a single argument at 128 KiB (MAX_ARG_STRLEN): 10,000 ids of up to 10 digits stay below that.
+ * Callers with more ids split the list.
+ */
+export const SACCT_MAX_IDS = 10_000;
 
 export function sacctArgv(jobIds: readonly string[]): string[] {
   if (jobIds.length === 0) throw new SlurmArgumentError('sacct needs at least one job id.');

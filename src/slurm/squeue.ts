@@ -136,56 +136,58 @@ function toJob(fields: string[], times: TimeParser, durations: DurationParser): 
   const tres = optionalText(fields[19]);
   const tresPerJob = optionalText(fields[18]);
   const tresPerNode = optionalText(fields[17]);
-  const job: Job = {
+  const state = parseJobState(fields[7]);
+  // Pending and running jobs print "0": not an exit code yet.
+  const exit = parseExitCodeOrWaitStatus(fields[29], 'exit_code');
+  // One object literal with every key (absent ones undefined): a single hidden class for all
+  // rows, measurably faster on 10,000 rows than adding optional keys one by one.
+  return {
     id,
     rawJobId: jobId,
+    arrayJobId: id.kind === 'arrayTask' || id.kind === 'arrayTasks' ? id.arrayJobId : undefined,
+    arrayTaskId: id.kind === 'arrayTask' ? id.taskId : undefined,
     name: fields[5],
     user: fields[6],
-    state: parseJobState(fields[7]),
+    state,
+    reason: optionalText(fields[8]),
     partition: fields[9],
+    qos: optionalText(fields[10]),
+    account: optionalText(fields[11]),
+    nodeList: optionalText(fields[12]),
+    batchHost: optionalText(fields[13]),
     nodes,
     cpus: Number(fields[15]),
+    minMemory: optionalText(fields[16]),
+    tresPerNode,
+    tresPerJob,
+    tres,
     gpus: jobGpus(tres, tresPerJob, tresPerNode, nodes),
     timeUsed: durations(fields[20], 'TimeUsed'),
     timeLimit: durations(fields[21], 'TimeLimit'),
+    submitTime: times(fields[22], 'SubmitTime'),
+    startTime: times(fields[23], 'StartTime'),
+    endTime: times(fields[24], 'EndTime'),
     workDir: fields[25],
+    stdout: optionalText(fields[26]),
+    stderr: optionalText(fields[27]),
+    dependency: optionalText(fields[28]),
+    command: optionalText(fields[30]),
+    exitCode: exit && state.phase === 'finished' ? exit : undefined,
   };
-  if (id.kind === 'arrayTask' || id.kind === 'arrayTasks') job.arrayJobId = id.arrayJobId;
-  if (id.kind === 'arrayTask') job.arrayTaskId = id.taskId;
-  setOpt(job, 'reason', fields[8]);
-  setOpt(job, 'qos', fields[10]);
-  setOpt(job, 'account', fields[11]);
-  setOpt(job, 'nodeList', fields[12]);
-  setOpt(job, 'batchHost', fields[13]);
-  setOpt(job, 'minMemory', fields[16]);
-  if (tresPerNode !== undefined) job.tresPerNode = tresPerNode;
-  if (tresPerJob !== undefined) job.tresPerJob = tresPerJob;
-  if (tres !== undefined) job.tres = tres;
-  const submit = times(fields[22], 'SubmitTime');
-  if (submit) job.submitTime = submit;
-  const start = times(fields[23], 'StartTime');
-  if (start) job.startTime = start;
-  const end = times(fields[24], 'EndTime');
-  if (end) job.endTime = end;
-  setOpt(job, 'stdout', fields[26]);
-  setOpt(job, 'stderr', fields[27]);
-  setOpt(job, 'dependency', fields[28]);
-  // Pending and running jobs print "0": not an exit code yet.
-  const exit = parseExitCodeOrWaitStatus(fields[29], 'exit_code');
-  if (exit && job.state.phase === 'finished') job.exitCode = exit;
-  setOpt(job, 'command', fields[30]);
-  return job;
 }
 
-type OptionalStringKey = 'reason' | 'qos' | 'account' | 'nodeList' | 'batchHost' | 'minMemory' | 'stdout' | 'stderr' | 'dependency' | 'command';
-
-function setOpt(job: Job, key: OptionalStringKey, raw: string): void {
-  const v = optionalText(raw);
-  if (v !== undefined) job[key] = v;
-}
-
+/** Digits -> number; "N/A" etc. -> undefined (already checked by the record schema). */
 function optNum(v: string): number | undefined {
-  return /^\d+$/.test(v) ? Number(v) : undefined;
+  return v === 'N/A' || v === '' || v === '(null)' ? undefined : Number(v);
+}
+
+function isDigits(v: string): boolean {
+  if (v.length === 0) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** Rebuilds squeue's %i from the separate id fields (-O JobID alone is the raw id). */
@@ -193,7 +195,7 @@ function displayId(jobId: number, arrayJobId: number | undefined, task: string, 
   const t = optionalText(task);
   if (t !== undefined) {
     const master = arrayJobId ?? jobId;
-    if (/^\d+$/.test(t)) return { kind: 'arrayTask', text: `${master}_${t}`, arrayJobId: master, taskId: Number(t) };
+    if (isDigits(t)) return { kind: 'arrayTask', text: `${master}_${t}`, arrayJobId: master, taskId: Number(t) };
     return { kind: 'arrayTasks', text: `${master}_[${t}]`, arrayJobId: master, ...parseTaskExpression(t) };
   }
   if (hetJobId !== undefined && hetJobId > 0 && hetOffset !== undefined) {
