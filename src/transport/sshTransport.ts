@@ -43,6 +43,9 @@ import type {
   Transport,
 } from './types';
 
+/** Retries of a refused channel open: 10, 20, 40, ... 640 ms. */
+const OPEN_RETRIES = 7;
+
 export interface SshTransportOptions {
   resolved: ResolvedSshProfile;
   deps: TransportDeps;
@@ -86,6 +89,7 @@ export class SshTransport implements Transport {
   private readonly killSlot: Semaphore;
   private readonly streams: Semaphore;
   private openChannelCount = 0;
+  private openRetryCount = 0;
   private sftp: { generation: number; session: Promise<SFTPWrapper>; users: number; idle?: NodeJS.Timeout } | undefined;
   private readonly prelude: string | undefined;
   private readonly defaultTimeoutMs: number;
@@ -128,6 +132,11 @@ export class SshTransport implements Transport {
       hops: [...this.options.resolved.jumps, this.options.resolved.target].map((h) => `${h.user}@${h.host}:${h.port}`),
       localPort: first._sock?.localPort,
     };
+  }
+
+  /** Channel opens the server refused for a moment and that were retried (see openExecChannel). */
+  get channelOpenRetries(): number {
+    return this.openRetryCount;
   }
 
   /** Work waiting for a channel slot. */
@@ -267,17 +276,32 @@ export class SshTransport implements Transport {
 
   // ---------------------------------------------------------------- channels
 
-  private openExecChannel(live: Live, command: string): Promise<ClientChannel> {
-    return new Promise((resolve, reject) => {
-      live.conn.client.exec(command, (err, channel) => {
-        if (err) return reject(err);
-        this.openChannelCount++;
-        channel.once('close', () => {
-          this.openChannelCount--;
+  /**
+   * Opens an exec channel. sshd frees a session only after it has processed our CHANNEL_CLOSE, so
+   * under heavy churn an open can briefly be refused ("open failed") even though we never have more
+   * than `maxChannels` open. The command has not started then, so a short retry is always safe.
+   */
+  private async openExecChannel(live: Live, command: string): Promise<ClientChannel> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await new Promise<ClientChannel>((resolve, reject) => {
+          live.conn.client.exec(command, (err, channel) => {
+            if (err) return reject(err);
+            this.openChannelCount++;
+            channel.once('close', () => {
+              this.openChannelCount--;
+            });
+            resolve(channel);
+          });
         });
-        resolve(channel);
-      });
-    });
+      } catch (err) {
+        const refused = /open failed|resource shortage|administratively prohibited/i.test(errorMessage(err));
+        if (!refused || live.closed || attempt >= OPEN_RETRIES) throw err;
+        this.openRetryCount++;
+        this.log.trace(`[${this.label}] channel refused by the server (session limit lag), retry ${attempt + 1}`);
+        await sleep(10 * 2 ** attempt);
+      }
+    }
   }
 
   /** Waits for a connection and a channel slot; the slot is released by the caller. */
