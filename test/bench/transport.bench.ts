@@ -1,0 +1,74 @@
+// `squeue` latency through our persistent ssh2 connection vs a fresh OpenSSH `ssh host squeue`
+// process per call (what peer extensions do), measured in the same run against the bundled
+// cluster's sshd. Goal: ≥ 5× faster median.
+import { execFile } from 'node:child_process';
+import { parseProfile } from '../../src/config/profile';
+import { parseSshConfig } from '../../src/config/sshConfig';
+import { Logger } from '../../src/core/logger';
+import { nullSecretStore, type AuthPrompter } from '../../src/transport/auth';
+import { createTransport } from '../../src/transport/factory';
+import { readBed, sshOptions } from '../integration/bed';
+
+const N = 30;
+
+const refuse: AuthPrompter = {
+  askPassword: async () => undefined,
+  askPassphrase: async () => undefined,
+  keyboardInteractive: async () => undefined,
+  confirmUnknownHostKey: async () => false,
+};
+
+function stats(ms: number[]): { median: number; p95: number } {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+  return { median: at(0.5), p95: at(0.95) };
+}
+
+function fresh(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('ssh', args, { timeout: 30_000 }, (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+export default async function (): Promise<void> {
+  const bed = readBed();
+  const parsed = parseProfile({
+    name: 'bench',
+    host: bed.sshHost,
+    port: bed.sshPort,
+    user: bed.user,
+    auth: 'key',
+    identityFile: bed.identityFile,
+    knownHostsFile: bed.knownHostsFile,
+  });
+  if (!parsed.ok) throw new Error(parsed.problem.message);
+  const transport = createTransport(parsed.profile, { prompter: refuse, secrets: nullSecretStore, logger: new Logger() }, { sshConfig: parseSshConfig(''), env: { agentSocket: '' } });
+  const sshArgs = [...sshOptions(bed, 'key'), '-p', String(bed.sshPort), `${bed.user}@${bed.sshHost}`, 'squeue'];
+  try {
+    const connectStart = performance.now();
+    await transport.exec(['true']); // connect once, outside the timed loop (that is the point)
+    const connectMs = performance.now() - connectStart;
+    await fresh(sshArgs); // warm the OpenSSH side too (page cache, sshd)
+
+    const persistent: number[] = [];
+    const perCall: number[] = [];
+    // Interleaved so both see the same cluster load.
+    for (let i = 0; i < N; i++) {
+      let t0 = performance.now();
+      const r = await transport.exec(['squeue'], { timeoutMs: 30_000 });
+      if (r.code !== 0) throw new Error(`squeue failed: ${r.stderr}`);
+      persistent.push(performance.now() - t0);
+      t0 = performance.now();
+      await fresh(sshArgs);
+      perCall.push(performance.now() - t0);
+    }
+    const p = stats(persistent);
+    const f = stats(perCall);
+    const ratio = f.median / p.median;
+    console.log(`squeue over the persistent ssh2 connection: median ${p.median.toFixed(1)} ms, p95 ${p.p95.toFixed(1)} ms (N=${N}; one-time connect ${connectMs.toFixed(0)} ms)`);
+    console.log(`squeue via a fresh \`ssh host squeue\` per call: median ${f.median.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms (N=${N})`);
+    console.log(`ratio (fresh / persistent, median): ${ratio.toFixed(1)}× — goal ≥ 5× ${ratio >= 5 ? 'MET' : 'NOT MET'}`);
+  } finally {
+    transport.dispose();
+  }
+}
