@@ -17,6 +17,7 @@ import { SessionRegistry, type SessionSpec } from './session/sessionRegistry';
 import { createTransport } from './transport/factory';
 import { VscodeAuthPrompter } from './vscode/authPrompter';
 import { VscodeSecretStore } from './vscode/secretStore';
+import type { Services } from './vscode/services';
 import { JobsStatusBar } from './views/statusBar';
 import { JobsTreeProvider } from './views/jobsTree';
 
@@ -83,6 +84,11 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
     ['slurm.showLog', showLogCommand(channel)],
   ];
   for (const [id, handler] of commands) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+
+  const services: Services = { context, registry, channel, jobsTree: tree, jobsView: view, settings: () => settings };
+  // Each feature registers its own commands, views and providers here, one line each.
+  const features: ((services: Services) => void)[] = [];
+  for (const register of features) register(services);
 
   applySettings();
   logger.info(`Slurm Workbench activated (${registry.all().length} profile(s))`);

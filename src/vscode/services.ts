@@ -1,0 +1,20 @@
+/**
+ * The services built once at activation and handed to each feature's `register(services)`.
+ * Built explicitly in extension.ts (no global service locator); features only read from it.
+ */
+import type * as vscode from 'vscode';
+import type { GeneralSettings } from '../config/settings';
+import type { SessionRegistry } from '../session/sessionRegistry';
+import type { JobsTreeProvider, JobsTreeNode } from '../views/jobsTree';
+
+export interface Services {
+  readonly context: vscode.ExtensionContext;
+  /** One session (transport + poller + last jobs) per configured cluster profile. */
+  readonly registry: SessionRegistry;
+  /** The extension's log channel ("Slurm Workbench"). */
+  readonly channel: vscode.LogOutputChannel;
+  readonly jobsTree: JobsTreeProvider;
+  readonly jobsView: vscode.TreeView<JobsTreeNode>;
+  /** Current validated `slurm.*` settings (re-read on every change). */
+  settings(): GeneralSettings;
+}
