@@ -23,6 +23,7 @@ export type { SqueueOptions } from './squeue';
 export { squeueCall, squeueArgv, parseSqueue, SQUEUE_FIELDS } from './squeue';
 export type { AccountingJob } from './sacct';
 export { sacctCall, sacctArgv, parseSacct, SACCT_FIELDS, SACCT_MAX_IDS } from './sacct';
+export { sacctWindowCall, sacctWindowArgv, FINISHED_STATE_CODES } from './sacctWindow';
 export type { ScontrolJob, ScontrolJobAction } from './scontrol';
 export { scontrolShowJobCall, scontrolShowJobArgv, parseScontrolShowJob, parseKeyValueLine, scontrolActionCall, scontrolUpdateJobCall } from './scontrol';
 export type { ClusterInfo, NodeInfo, PartitionInfo } from './sinfo';

@@ -23,10 +23,10 @@ import type { JobId } from './jobId';
 import { assertJobIdArg, parseJobId } from './jobId';
 import type { JobState } from './jobState';
 import { parseJobState } from './jobState';
-import { FIELD_SEP, convertRecords, intField, optionalText, splitDelimitedLines } from './records';
+import type { NumericColumn } from './records';
+import { ColumnCollector, FIELD_SEP, convertRecords, optionalText, splitDelimitedLines } from './records';
 import { memoTimeParser } from './time';
 import { gpusInTres } from './tres';
-import { z } from 'zod';
 
 export const SACCT_FIELDS = [
   'JobID',
@@ -108,62 +108,53 @@ export function sacctCall(ctx: Pick<ClusterContext, 'utcOffsetMinutes'>, jobIds:
   return { name: 'sacct', argv: sacctArgv(jobIds), parse: (o) => parseSacct(o.stdout, ctx.utcOffsetMinutes) };
 }
 
-const SacctRecordSchema = z.object({
-  rawJobId: z.string().regex(/^\d+$/),
-  nodes: z.string().regex(/^\d+$/),
-  cpus: z.string().regex(/^\d+$/),
-});
+const NUMERIC_COLUMNS: readonly NumericColumn[] = [
+  { index: 1, field: 'JobIDRaw' },
+  { index: 12, field: 'NNodes' },
+  { index: 13, field: 'NCPUS' },
+];
 
 export function parseSacct(stdout: string, utcOffsetMinutes: number): AccountingJob[] {
   const records = splitDelimitedLines('sacct', stdout, FIELD_SEP, SACCT_FIELDS.length);
   const times = memoTimeParser(utcOffsetMinutes);
   const durations = memoDurationParser();
-  return convertRecords('sacct', records, (f) => {
-    const checked = SacctRecordSchema.safeParse({ rawJobId: f[1], nodes: f[12], cpus: f[13] });
-    if (!checked.success) {
-      // Report the first bad numeric field by its sacct name.
-      const key = String(checked.error.issues[0]?.path[0]);
-      const [name, value] = key === 'rawJobId' ? ['JobIDRaw', f[1]] : key === 'nodes' ? ['NNodes', f[12]] : ['NCPUS', f[13]];
-      intField(name, value);
-    }
+  const numbers = new ColumnCollector(NUMERIC_COLUMNS);
+  const rows = convertRecords('sacct', records, (f): AccountingJob => {
+    numbers.add(f);
     const allocTres = optionalText(f[15]);
     const reqTres = optionalText(f[16]);
-    const job: AccountingJob = {
+    const state = parseJobState(f[4]);
+    // sacct prints "0:0" for jobs that have not ended: not an exit code yet.
+    const ended = state.phase === 'finished';
+    const exitCode = parseExitCode(f[5], 'ExitCode');
+    const derivedExitCode = parseExitCode(f[6], 'DerivedExitCode');
+    return {
       id: parseJobId(f[0]),
       rawJobId: Number(f[1]),
       name: f[2],
-      state: parseJobState(f[4]),
+      user: optionalText(f[3]),
+      state,
+      exitCode: ended ? exitCode : undefined,
+      derivedExitCode: ended ? derivedExitCode : undefined,
+      reason: optionalText(f[7]),
+      partition: optionalText(f[8]),
+      qos: optionalText(f[9]),
+      account: optionalText(f[10]),
+      nodeList: f[11] === 'None assigned' ? undefined : optionalText(f[11]),
       nodes: Number(f[12]),
       cpus: Number(f[13]),
+      reqMem: optionalText(f[14]),
+      allocTres,
+      reqTres,
       gpus: gpusInTres(allocTres ?? reqTres ?? '') ?? 0,
       elapsed: durations(f[17], 'Elapsed'),
       timeLimit: durations(f[18], 'Timelimit'),
+      submitTime: times(f[19], 'Submit'),
+      startTime: times(f[20], 'Start'),
+      endTime: times(f[21], 'End'),
+      workDir: optionalText(f[22]),
     };
-    setIf(job, 'user', optionalText(f[3]));
-    // sacct prints "0:0" for jobs that have not ended: not an exit code yet.
-    const ended = job.state.phase === 'finished';
-    const exitCode = parseExitCode(f[5], 'ExitCode');
-    const derived = parseExitCode(f[6], 'DerivedExitCode');
-    if (ended) {
-      setIf(job, 'exitCode', exitCode);
-      setIf(job, 'derivedExitCode', derived);
-    }
-    setIf(job, 'reason', optionalText(f[7]));
-    setIf(job, 'partition', optionalText(f[8]));
-    setIf(job, 'qos', optionalText(f[9]));
-    setIf(job, 'account', optionalText(f[10]));
-    setIf(job, 'nodeList', f[11] === 'None assigned' ? undefined : optionalText(f[11]));
-    setIf(job, 'reqMem', optionalText(f[14]));
-    setIf(job, 'allocTres', allocTres);
-    setIf(job, 'reqTres', reqTres);
-    setIf(job, 'submitTime', times(f[19], 'Submit'));
-    setIf(job, 'startTime', times(f[20], 'Start'));
-    setIf(job, 'endTime', times(f[21], 'End'));
-    setIf(job, 'workDir', optionalText(f[22]));
-    return job;
   });
-}
-
-function setIf<K extends keyof AccountingJob>(job: AccountingJob, key: K, value: AccountingJob[K] | undefined): void {
-  if (value !== undefined) job[key] = value;
+  numbers.check('sacct', (i) => (records[i] ?? []).join(FIELD_SEP));
+  return rows;
 }

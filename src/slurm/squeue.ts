@@ -8,17 +8,16 @@
  * followed by the suffix. SLURM_BITSTR_LEN=0 stops squeue cutting long array task lists at 64
  * bytes; SLURM_TIME_FORMAT adds the zone to every timestamp (see time.ts).
  */
-import { z } from 'zod';
 import type { SlurmCall } from './call';
 import type { ClusterContext } from './context';
 import { memoDurationParser } from './duration';
 import { parseExitCodeOrWaitStatus } from './exitCode';
-import { FieldFormatError } from './fieldError';
 import type { Job } from './job';
 import type { JobId } from './jobId';
 import { assertJobIdArg, parseTaskExpression } from './jobId';
 import { parseJobState } from './jobState';
-import { FIELD_SEP, RECORD_END, mapTerminatedRecords, optionalText } from './records';
+import type { NumericColumn } from './records';
+import { ColumnCollector, FIELD_SEP, RECORD_END, mapTerminatedRecords, optionalText } from './records';
 import type { TimeParser } from './time';
 import { SLURM_TIME_FORMAT, memoTimeParser } from './time';
 import { gpusInGres, gpusInTres } from './tres';
@@ -98,38 +97,19 @@ export function squeueCall(ctx: Pick<ClusterContext, 'version' | 'user' | 'utcOf
   };
 }
 
-/**
- * zod checks the raw record (numeric fields are digits or Slurm's "nothing" words); the typed
- * conversions (ids, durations, times) are plain functions that throw FieldFormatError.
- * Kept deliberately flat: this runs 10,000 times per poll on a big queue (see the bench).
- */
-const digits = z.string().regex(/^\d+$/);
-const digitsOrNone = z.string().regex(/^(\d+|N\/A|\(null\)|)$/);
-const SqueueRecordSchema = z.object({
-  jobId: digits,
-  arrayJobId: digitsOrNone,
-  hetJobId: digitsOrNone,
-  hetJobOffset: digitsOrNone,
-  nodes: digits,
-  cpus: digits,
-});
+/** Numeric columns, checked by zod once per column (records.ts ColumnCollector). */
+const NUMERIC_COLUMNS: readonly NumericColumn[] = [
+  { index: 0, field: 'JobID' },
+  { index: 1, field: 'ArrayJobID', optional: true },
+  { index: 3, field: 'HetJobID', optional: true },
+  { index: 4, field: 'HetJobOffset', optional: true },
+  { index: 14, field: 'NumNodes' },
+  { index: 15, field: 'NumCPUs' },
+];
 
 type DurationParser = ReturnType<typeof memoDurationParser>;
 
 function toJob(fields: string[], times: TimeParser, durations: DurationParser): Job {
-  const checked = SqueueRecordSchema.safeParse({
-    jobId: fields[0],
-    arrayJobId: fields[1],
-    hetJobId: fields[3],
-    hetJobOffset: fields[4],
-    nodes: fields[14],
-    cpus: fields[15],
-  });
-  if (!checked.success) {
-    const key = String(checked.error.issues[0]?.path[0] ?? 'jobId');
-    const index = SQUEUE_FIELDS.findIndex(([k]) => k === key);
-    throw new FieldFormatError(SQUEUE_FIELDS[index]?.[1] ?? key, fields[index] ?? '', 'a whole number');
-  }
   const jobId = Number(fields[0]);
   const nodes = Number(fields[14]);
   const id = displayId(jobId, optNum(fields[1]), fields[2], optNum(fields[3]), optNum(fields[4]));
@@ -217,5 +197,11 @@ function jobGpus(tres: string | undefined, perJob: string | undefined, perNode: 
 export function parseSqueue(stdout: string, utcOffsetMinutes: number): Job[] {
   const times = memoTimeParser(utcOffsetMinutes);
   const durations = memoDurationParser();
-  return mapTerminatedRecords('squeue', stdout, SQUEUE_FIELDS.length, (fields) => toJob(fields, times, durations));
+  const numbers = new ColumnCollector(NUMERIC_COLUMNS);
+  const jobs = mapTerminatedRecords('squeue', stdout, SQUEUE_FIELDS.length, (fields) => {
+    numbers.add(fields);
+    return toJob(fields, times, durations);
+  });
+  numbers.check('squeue', (i) => stdout.split(`${RECORD_END}\n`)[i] ?? '');
+  return jobs;
 }

@@ -54,11 +54,13 @@ export type TimeParser = (text: string, field: string) => Date | undefined;
  * so each distinct text is parsed once. Dates are shared; treat them as read-only.
  */
 export function memoTimeParser(utcOffsetMinutes: number): TimeParser {
-  const memo = new Map<string, Date | undefined>();
+  // null marks "no time" so that a miss (undefined) costs one lookup, not two.
+  const memo = new Map<string, Date | null>();
   return (text, field) => {
-    if (memo.has(text)) return memo.get(text);
+    const hit = memo.get(text);
+    if (hit !== undefined) return hit ?? undefined;
     const d = parseSlurmTime(text, utcOffsetMinutes, field);
-    memo.set(text, d);
+    memo.set(text, d ?? null);
     return d;
   };
 }

@@ -37,13 +37,17 @@ async function remoteMs(t: Transport, argv: readonly string[]): Promise<number> 
 }
 
 async function submitHeld(t: Transport, count: number): Promise<number[]> {
-  const per = Math.ceil(count / 4);
-  const loop = `for i in $(seq 1 ${per}); do sbatch -H --parsable -J ${BENCH_NAME} -o /dev/null --wrap true || exit 1; done`;
-  const out = await sh(t, `for p in 1 2 3 4; do (${loop}) & done; wait`);
-  return out
-    .split('\n')
-    .filter((l) => /^\d+/.test(l))
-    .map((l) => parseInt(l, 10));
+  const ids: number[] = [];
+  // A busy slurmctld refuses a submit now and then ("Socket timed out"): retry each a few times,
+  // and top up in further rounds until the count is reached.
+  for (let round = 0; round < 5 && ids.length < count; round++) {
+    const per = Math.ceil((count - ids.length) / 4);
+    const one = `sbatch -H --parsable -J ${BENCH_NAME} -o /dev/null --wrap true`;
+    const loop = `for i in $(seq 1 ${per}); do n=0; until ${one}; do n=$((n+1)); [ $n -ge 5 ] && break; sleep 1; done; done`;
+    const out = await sh(t, `for p in 1 2 3 4; do (${loop}) & done; wait`);
+    for (const l of out.split('\n')) if (/^\d+/.test(l)) ids.push(parseInt(l, 10));
+  }
+  return ids;
 }
 
 async function cancel(t: Transport, ids: number[]): Promise<void> {
