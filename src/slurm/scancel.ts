@@ -1,6 +1,7 @@
 /**
- * scancel: cancel jobs (or signal them). 22.05 exits non-zero and names the job on stderr when an
- * id is unknown ("scancel: error: Kill job error on job id 5: Invalid job id specified").
+ * scancel: cancel jobs (or signal them). Seen on 22.05: cancelling an id that does not exist exits
+ * 0 and prints nothing (recorded in test/fixtures/slurm-22.05), so success does not prove the job
+ * existed; refresh the listing afterwards.
  */
 import type { SlurmCall } from './call';
 import { SlurmArgumentError } from './errors';

@@ -62,6 +62,26 @@ export interface SlurmFeatures {
   tested: boolean;
 }
 
+/*
+ * What Slurm prints, per release, and where the parsers deal with it. Seen on 22.05.8 (bundled
+ * cluster, fixtures in test/fixtures/slurm-22.05); 24.11 still to be recorded (issue 10).
+ *
+ * | output                                   | 22.05                                  | handled in        |
+ * |------------------------------------------|----------------------------------------|-------------------|
+ * | squeue -O exit_code                      | raw wait status (768 = exit 3)         | exitCode.ts       |
+ * | squeue -O tres-per-node                  | "gres:gpu:1" (23.02+: "gres/gpu:1")    | tres.ts           |
+ * | squeue -O BatchHost, pending job         | "n/a" (lower case)                     | records.ts        |
+ * | squeue -O STDOUT, array without -o       | "<dir>/slurm-<id>.out" (wrong)         | logPath.ts        |
+ * | scontrol StdOut                          | %A %x %j expanded, %4a not; pending    | logPath.ts        |
+ * |                                          | array task shown as 4294967294         |                   |
+ * | scontrol show job                        | one id per call; JobName may be        | scontrol.ts       |
+ * |                                          | followed by HetJobIdSet, not UserId    |                   |
+ * | SLURM_TIME_FORMAT (zone in timestamps)   | honoured by squeue/scontrol, NOT sacct | time.ts, context  |
+ * | sacct JobName                            | '"' stored as '`' by slurmdbd          | (shown as stored) |
+ * | sacct right after a job ends             | partial record ("allocation")          | callers re-query  |
+ * | scancel of an unknown id                 | exit 0, silent                         | scancel.ts        |
+ * | squeue vs sacct exit code, scancel'd job | squeue 0:15, sacct 0:0                 | (shown as is)     |
+ */
 export function featuresOf(v: SlurmVersion): SlurmFeatures {
   return {
     squeueMe: atLeast(v, 20, 2),
