@@ -15,6 +15,21 @@ export LC_ALL=C
 SW_CLUSTER_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SW_REPO_ROOT="$(cd "$SW_CLUSTER_DIR/../.." && pwd)"
 
+# A flavor (SW_OVERLAY=24.11) is another Slurm built from this same definition: its overlay folder
+# sets only what differs (ports, names, where its root lives) and may add config lines/files.
+# Unset: the default cluster, Slurm 22.05 from this machine's own Debian 12 packages.
+SW_OVERLAY_DIR=""
+if [[ -n ${SW_OVERLAY:-} ]]; then
+  SW_OVERLAY_DIR="$SW_CLUSTER_DIR/overlays/$SW_OVERLAY"
+  [[ -r $SW_OVERLAY_DIR/env.sh ]] || { printf '[cluster] ERROR: no overlay %s\n' "$SW_OVERLAY_DIR/env.sh" >&2; exit 1; }
+  # shellcheck source=SCRIPTDIR/overlays/24.11/env.sh
+  source "$SW_OVERLAY_DIR/env.sh"
+fi
+# Where the cluster's daemons see "/", as a path on this machine. Empty: they run right here. Set
+# only by the host side of a flavor running in its own root (up-24.11.sh) for the few host-side
+# steps (.bed files); the scripts running INSIDE that root see their own "/" and leave it empty.
+: "${SW_ROOT:=}"
+
 : "${SW_CLUSTER_NAME:=bundled}"
 : "${SW_ACCOUNT:=workbench}"
 : "${SW_CTLD_HOST:=localhost}"
@@ -54,6 +69,9 @@ SW_DB_SOCKET=/run/mysqld/mysqld.sock
 SW_DB_DATADIR=/var/lib/mysql
 
 SW_BED="$SW_REPO_ROOT/.bed"
+# The test bed description this cluster writes: .bed/cluster.json, or the flavor's own.
+: "${SW_BED_FILE:=cluster.json}"
+: "${SW_LOCK_FILE:=/run/slurm-workbench.lock}"
 SW_KEY="$SW_BED/keys/slurmuser_ed25519"
 SW_KNOWN_HOSTS="$SW_BED/known_hosts"
 
@@ -113,7 +131,10 @@ sw_pid_alive() {
   stat=$(<"/proc/$pid/stat") 2>/dev/null || return 1
   stat=${stat##*) }
   [[ ${stat%% *} != Z ]] || return 1
-  [[ $(<"/proc/$pid/comm") == "$comm" ]] 2>/dev/null
+  [[ $(<"/proc/$pid/comm") == "$comm" ]] 2>/dev/null || return 1
+  # Same root as this script: another Slurm flavor runs the same daemon names on this machine in
+  # its own root (and a stale pid file there may name a pid reused here), never mistake one for ours.
+  [[ /proc/$pid/root/ -ef /proc/self/root/ ]]
 }
 
 # sw_stop PIDFILE COMM: TERM, then KILL after 10 s; removes the pid file.
@@ -135,21 +156,32 @@ sw_stop() {
 
 sw_not() { ! "$@"; }
 
+# sw_in COMMAND...: run COMMAND where the cluster's daemons live (here, or inside $SW_ROOT).
+sw_in() {
+  if [[ -n $SW_ROOT ]]; then
+    chroot "$SW_ROOT" "$@"
+  else
+    "$@"
+  fi
+}
+
 # Serialises up.sh and down.sh: several clones (or test runs) may bring the one cluster up at the
 # same time, and two concurrent restarts would kill each other's daemons.
 # Every daemon is started with 9>&- so none of them keeps the lock.
 sw_lock() {
-  exec 9>/run/slurm-workbench.lock
-  flock -w 300 9 || sw_die "another up.sh/down.sh has held /run/slurm-workbench.lock for 300 s"
+  exec 9>"$SW_LOCK_FILE"
+  flock -w 300 9 || sw_die "another up.sh/down.sh has held $SW_LOCK_FILE for 300 s"
 }
 
 # ---------------------------------------------------------------------------------------------
 # Packages
 
+# sw_install_packages [PACKAGE...]: default SW_PACKAGES; nothing to do when all are installed.
 sw_install_packages() {
-  local status missing=() p created_policy=0
-  status=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${SW_PACKAGES[@]}" 2>/dev/null || true)
-  for p in "${SW_PACKAGES[@]}"; do
+  local status missing=() p created_policy=0 packages=("$@")
+  ((${#packages[@]})) || packages=("${SW_PACKAGES[@]}")
+  status=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${packages[@]}" 2>/dev/null || true)
+  for p in "${packages[@]}"; do
     grep -qx "$p installed" <<<"$status" || missing+=("$p")
   done
   ((${#missing[@]} == 0)) && return 0
@@ -161,8 +193,8 @@ sw_install_packages() {
     created_policy=1
   fi
   apt-get update -q || sw_die "apt-get update failed (network? /etc/apt/sources.list?)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${SW_PACKAGES[@]}" ||
-    sw_die "apt-get install of ${SW_PACKAGES[*]} failed"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}" ||
+    sw_die "apt-get install of ${packages[*]} failed"
   ((created_policy)) && rm -f /usr/sbin/policy-rc.d
   return 0
 }
@@ -179,6 +211,27 @@ sw_render() {
     text=${text//@"${pair%%=*}"@/"${pair#*=}"}
   done
   printf '%s\n' "$text"
+}
+
+# sw_render_config NAME NAME=VALUE...: the template NAME of this folder, followed by the overlay's
+# NAME.append (when the flavor has one), both rendered. Without an overlay: exactly sw_render.
+sw_render_config() {
+  local name=$1
+  shift
+  sw_render "$SW_CLUSTER_DIR/$name" "$@"
+  if [[ -n $SW_OVERLAY_DIR && -r $SW_OVERLAY_DIR/$name.append ]]; then
+    sw_render "$SW_OVERLAY_DIR/$name.append" "$@"
+  fi
+}
+
+# Config files only a flavor has (e.g. cgroup.conf), from its overlay's etc-slurm/ folder.
+sw_overlay_slurm_files() {
+  [[ -n $SW_OVERLAY_DIR && -d $SW_OVERLAY_DIR/etc-slurm ]] || return 0
+  local f
+  for f in "$SW_OVERLAY_DIR"/etc-slurm/*; do
+    [[ -f $f ]] && printf '%s\n' "${f##*/}"
+  done
+  return 0
 }
 
 # sw_install_text DEST OWNER MODE < TEXT: replace DEST only when its content changes.
@@ -229,23 +282,29 @@ sw_node_ports() {
 sw_install_slurm_configs() {
   local ports
   mapfile -t ports < <(sw_node_ports)
-  sw_render "$SW_CLUSTER_DIR/slurm.conf" CLUSTER_NAME="$SW_CLUSTER_NAME" CTLD_HOST="$SW_CTLD_HOST" \
+  sw_render_config slurm.conf CLUSTER_NAME="$SW_CLUSTER_NAME" CTLD_HOST="$SW_CTLD_HOST" \
     CTLD_PORT="$SW_CTLD_PORT" DBD_HOST="$SW_DBD_HOST" DBD_PORT="$SW_DBD_PORT" STATE_DIR="$SW_STATE" \
     RUN_DIR="$SW_RUN" LOG_DIR="$SW_LOG" NODE_ADDR="$SW_NODE_ADDR" "${ports[@]}" |
     sw_install_text /etc/slurm/slurm.conf root:root 644
-  sw_render "$SW_CLUSTER_DIR/gres.conf" GPU_DEV_DIR="$SW_GPU_DEV_DIR" |
+  sw_render_config gres.conf GPU_DEV_DIR="$SW_GPU_DEV_DIR" |
     sw_install_text /etc/slurm/gres.conf root:root 644
   # slurmdbd refuses a config file that others can read (it holds the database password).
-  sw_render "$SW_CLUSTER_DIR/slurmdbd.conf" DBD_HOST="$SW_DBD_HOST" DBD_PORT="$SW_DBD_PORT" \
+  sw_render_config slurmdbd.conf DBD_HOST="$SW_DBD_HOST" DBD_PORT="$SW_DBD_PORT" \
     LOG_DIR="$SW_LOG" RUN_DIR="$SW_RUN" DB_HOST="$SW_DB_HOST" DB_PORT="$SW_DB_PORT" \
     DB_PASSWORD="$SW_DB_PASSWORD" |
     sw_install_text /etc/slurm/slurmdbd.conf slurm:slurm 600
+  local extra
+  while read -r extra; do
+    sw_render "$SW_OVERLAY_DIR/etc-slurm/$extra" | sw_install_text "/etc/slurm/$extra" root:root 644
+  done < <(sw_overlay_slurm_files)
 }
 
 # The hash of what the Slurm daemons read; when it differs from the one they were started with,
 # every Slurm daemon is restarted (a stale slurm.conf makes slurmctld and slurmd disagree).
 sw_slurm_conf_hash() {
-  cat /etc/slurm/slurm.conf /etc/slurm/gres.conf /etc/slurm/slurmdbd.conf | sha256sum | cut -d' ' -f1
+  local files=(/etc/slurm/slurm.conf /etc/slurm/gres.conf /etc/slurm/slurmdbd.conf) extra
+  while read -r extra; do files+=("/etc/slurm/$extra"); done < <(sw_overlay_slurm_files)
+  cat "${files[@]}" | sha256sum | cut -d' ' -f1
 }
 
 sw_setup_host_key() {
@@ -263,23 +322,30 @@ sw_json_string() {
 }
 
 # This clone's test bed files (.bed/): the test user's key pair, known_hosts for both sshd ports,
-# and cluster.json for the tests. Always run, even when the cluster was already up (maybe started
-# from another clone): this clone's public key is appended to authorized_keys when missing.
+# and cluster.json (or the flavor's SW_BED_FILE) for the tests. Always run, even when the cluster
+# was already up (maybe started from another clone): this clone's public key is appended to
+# authorized_keys when missing. known_hosts keeps the lines of the other clusters' ports.
 sw_write_bed() {
-  local pub host_pub fingerprint version nodes parts
+  local pub host_pub fingerprint version nodes parts authorized="$SW_ROOT$SW_HOME/.ssh/authorized_keys"
+  local host_key_pub="$SW_ROOT$SW_HOST_KEY.pub" own_hosts others=""
   install -d -m 755 "$SW_BED"
   install -d -m 700 "$SW_BED/keys"
   [[ -s $SW_KEY ]] || ssh-keygen -q -t ed25519 -N '' -C "$SW_USER@$SW_CLUSTER_NAME" -f "$SW_KEY"
   [[ -s $SW_KEY.pub ]] || ssh-keygen -y -f "$SW_KEY" >"$SW_KEY.pub"
   chmod 600 "$SW_KEY"
   pub=$(<"$SW_KEY.pub")
-  grep -qxF -- "$pub" "$SW_HOME/.ssh/authorized_keys" || printf '%s\n' "$pub" >>"$SW_HOME/.ssh/authorized_keys"
+  grep -qxF -- "$pub" "$authorized" || printf '%s\n' "$pub" >>"$authorized"
 
-  host_pub=$(cut -d' ' -f1,2 "$SW_HOST_KEY.pub")
-  printf '[%s]:%s %s\n[%s]:%s %s\n' "$SW_SSH_HOST" "$SW_SSH_PORT" "$host_pub" \
-    "$SW_SSH_HOST" "$SW_JUMP_PORT" "$host_pub" | sw_install_text "$SW_KNOWN_HOSTS" root:root 644
-  fingerprint=$(ssh-keygen -l -E sha256 -f "$SW_HOST_KEY.pub" | cut -d' ' -f2)
-  version=$(sinfo --version | cut -d' ' -f2)
+  host_pub=$(cut -d' ' -f1,2 "$host_key_pub")
+  own_hosts="^\\[$SW_SSH_HOST\\]:($SW_SSH_PORT|$SW_JUMP_PORT) "
+  [[ -r $SW_KNOWN_HOSTS ]] && others=$(grep -Ev "$own_hosts" "$SW_KNOWN_HOSTS" || true)
+  {
+    [[ -z $others ]] || printf '%s\n' "$others"
+    printf '[%s]:%s %s\n[%s]:%s %s\n' "$SW_SSH_HOST" "$SW_SSH_PORT" "$host_pub" \
+      "$SW_SSH_HOST" "$SW_JUMP_PORT" "$host_pub"
+  } | sw_install_text "$SW_KNOWN_HOSTS" root:root 644
+  fingerprint=$(ssh-keygen -l -E sha256 -f "$host_key_pub" | cut -d' ' -f2)
+  version=$(sw_in sinfo --version | cut -d' ' -f2)
   nodes=$(printf '"%s",' "${SW_NODES[@]}")
   parts=$(printf '"%s",' "${SW_PARTITIONS[@]}")
   {
@@ -298,7 +364,7 @@ sw_write_bed() {
     printf '  "nodes": [%s],\n' "${nodes%,}"
     printf '  "home": %s\n' "$(sw_json_string "$SW_HOME")"
     printf '}\n'
-  } | sw_install_text "$SW_BED/cluster.json" root:root 644
+  } | sw_install_text "$SW_BED/$SW_BED_FILE" root:root 644
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -429,7 +495,7 @@ stop_slurm() {
 start_sshd() {
   local name=$1 port=$2 conf="$SW_ETC/sshd-$1.conf" pidfile="$SW_RUN/sshd-$1.pid" before=""
   [[ -r $conf ]] && before=$(<"$conf")
-  sw_render "$SW_CLUSTER_DIR/sshd_config" PORT="$port" LISTEN="$SW_SSH_LISTEN" \
+  sw_render_config sshd_config PORT="$port" LISTEN="$SW_SSH_LISTEN" \
     HOST_KEY="$SW_HOST_KEY" PID_FILE="$pidfile" | sw_install_text "$conf" root:root 644
   if sw_pid_alive "$pidfile" sshd; then
     [[ $(<"$conf") == "$before" ]] && return 0
@@ -479,6 +545,12 @@ sw_ssh() {
 sw_ssh_answers() { [[ $(sw_ssh "$1" 'echo ok' 2>/dev/null) == ok ]]; }
 
 sw_wait_ready() {
+  sw_wait_slurm_ready
+  sw_wait_ssh_ready
+}
+
+# Every node idle and slurmdbd answering (run where the daemons live).
+sw_wait_slurm_ready() {
   local node logs=("$SW_LOG/slurmctld.log")
   for node in "${SW_NODES[@]}"; do logs+=("$SW_LOG/slurmd-$node.log"); done
   if ! sw_wait 60 sw_nodes_ready; then
@@ -487,8 +559,12 @@ sw_wait_ready() {
     sw_fail "not every node is idle after 60 s" "${logs[@]}"
   fi
   sw_wait 20 sw_dbd_answers || sw_fail "sacctmgr show cluster does not answer" "$SW_LOG/slurmdbd.log"
+}
+
+# Both sshd answer this clone's key (run on the host: the key is in this clone's .bed/).
+sw_wait_ssh_ready() {
   sw_wait 20 sw_ssh_answers "$SW_SSH_PORT" ||
-    sw_fail "ssh $SW_USER@$SW_SSH_HOST -p $SW_SSH_PORT does not answer" "$SW_LOG/sshd-login.log"
+    sw_fail "ssh $SW_USER@$SW_SSH_HOST -p $SW_SSH_PORT does not answer" "$SW_ROOT$SW_LOG/sshd-login.log"
   sw_wait 20 sw_ssh_answers "$SW_JUMP_PORT" ||
-    sw_fail "ssh $SW_USER@$SW_SSH_HOST -p $SW_JUMP_PORT (bastion) does not answer" "$SW_LOG/sshd-bastion.log"
+    sw_fail "ssh $SW_USER@$SW_SSH_HOST -p $SW_JUMP_PORT (bastion) does not answer" "$SW_ROOT$SW_LOG/sshd-bastion.log"
 }

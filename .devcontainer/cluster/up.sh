@@ -5,6 +5,8 @@
 # known_hosts, cluster.json) every time, waits until everything answers, prints how to connect.
 # Fast (a few seconds) when everything already runs; restarts the Slurm daemons when their
 # configuration changed. Logs: /var/log/slurm-workbench/. Stop with down.sh.
+# Run by up-24.11.sh inside the Debian 13 root with SW_OVERLAY=24.11 SW_GUEST=1: then it brings up
+# that root's daemons only; the host side writes .bed/ and checks ssh (the key lives in the clone).
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -48,6 +50,10 @@ sw_stage munge start_munge
 sw_stage db start_db
 sw_stage slurm start_slurm
 sw_stage sshd start_both_sshd
+if [[ ${SW_GUEST:-0} == 1 ]]; then
+  sw_stage wait sw_wait_slurm_ready
+  exit 0
+fi
 sw_stage bed sw_write_bed
 sw_stage wait sw_wait_ready
 total=$((($(sw_now_us) - t_start) / 10000))
