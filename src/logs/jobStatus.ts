@@ -1,0 +1,153 @@
+/**
+ * Where a followed job stands, learned from Slurm — never guessed from a silent log.
+ *
+ * One watcher per cluster asks about ALL followed jobs in one call per cycle: `squeue --states=all
+ * --array --jobs=...` (knows pending/running jobs and finished ones for MinJobAge, with their exit
+ * code), then `sacct` for the ids squeue no longer knows. A job neither knows is reported as
+ * `undefined` (the follower decides how long to wait for it).
+ */
+import { errorMessage } from '../core/errors';
+import { logger } from '../core/logger';
+import { formatExitCode, runCall, sacctCall, squeueCall, type ClusterContext, type JobPhase } from '../slurm';
+import type { Transport } from '../transport/types';
+
+export interface JobStatus {
+  /** As Slurm prints ids: 123, 123_4. */
+  id: string;
+  /** Base state, e.g. RUNNING, COMPLETED. */
+  state: string;
+  phase: JobPhase;
+  reason?: string;
+  /** "N:S" for finished jobs. */
+  exitCode?: string;
+  source: 'squeue' | 'sacct';
+}
+
+/** Statuses of the given ids; ids missing from the map are unknown to Slurm right now. */
+export type JobStatusLookup = (ids: readonly string[], signal: AbortSignal) => Promise<Map<string, JobStatus>>;
+
+export function slurmJobStatusLookup(
+  transport: Transport,
+  context: (signal: AbortSignal) => Promise<ClusterContext>,
+  options: { timeoutMs?: number } = {},
+): JobStatusLookup {
+  return async (ids, signal) => {
+    const ctx = await context(signal);
+    const out = new Map<string, JobStatus>();
+    const wanted = new Set(ids);
+    try {
+      const jobs = await runCall(transport, squeueCall(ctx, { jobIds: ids, includeFinished: true, expandArrays: true }), { signal, timeoutMs: options.timeoutMs });
+      for (const job of jobs) {
+        if (!wanted.has(job.id.text)) continue;
+        out.set(job.id.text, {
+          id: job.id.text,
+          state: job.state.name,
+          phase: job.state.phase,
+          reason: job.reason,
+          exitCode: job.state.phase === 'finished' && job.exitCode ? formatExitCode(job.exitCode) : undefined,
+          source: 'squeue',
+        });
+      }
+    } catch (err) {
+      // squeue fails outright when the only id asked for has left slurmctld ("Invalid job id").
+      if (!/Invalid job id/i.test(errorMessage(err))) throw err;
+    }
+    const missing = ids.filter((id) => !out.has(id));
+    if (missing.length > 0) {
+      const accounted = await runCall(transport, sacctCall(ctx, missing), { signal, timeoutMs: options.timeoutMs });
+      for (const job of accounted) {
+        if (!wanted.has(job.id.text) || out.has(job.id.text)) continue;
+        out.set(job.id.text, {
+          id: job.id.text,
+          state: job.state.name,
+          phase: job.state.phase,
+          reason: job.reason,
+          exitCode: job.exitCode ? formatExitCode(job.exitCode) : undefined,
+          source: 'sacct',
+        });
+      }
+    }
+    return out;
+  };
+}
+
+export type JobStatusListener = (status: JobStatus | undefined) => void;
+
+/**
+ * Polls the statuses of the watched jobs with ONE lookup per cycle: a self-rescheduling timeout,
+ * one lookup in flight, nothing while nobody watches. A failed lookup is logged and retried on
+ * the next cycle (the follower keeps streaming meanwhile).
+ */
+export class JobStatusWatcher {
+  private readonly listeners = new Map<string, Set<JobStatusListener>>();
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: AbortController | undefined;
+  private disposed = false;
+  private urgent = false;
+
+  constructor(
+    private readonly lookup: JobStatusLookup,
+    private readonly intervalMs = 2_000,
+  ) {}
+
+  watch(id: string, listener: JobStatusListener): { dispose(): void } {
+    let set = this.listeners.get(id);
+    if (!set) this.listeners.set(id, (set = new Set()));
+    set.add(listener);
+    this.pollSoon();
+    return {
+      dispose: () => {
+        set.delete(listener);
+        if (set.size === 0) this.listeners.delete(id);
+        if (this.listeners.size === 0) this.cancel();
+      },
+    };
+  }
+
+  /** Asks now (e.g. a log went quiet and we want to know whether the job ended). */
+  pollSoon(): void {
+    if (this.disposed) return;
+    if (this.inFlight) {
+      this.urgent = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.poll(), 0);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.listeners.clear();
+    this.cancel();
+  }
+
+  private cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.inFlight?.abort();
+  }
+
+  private async poll(): Promise<void> {
+    this.timer = undefined;
+    const ids = [...this.listeners.keys()];
+    if (ids.length === 0 || this.disposed) return;
+    const controller = new AbortController();
+    this.inFlight = controller;
+    try {
+      const statuses = await this.lookup(ids, controller.signal);
+      if (controller.signal.aborted) return;
+      for (const id of ids) {
+        for (const l of [...(this.listeners.get(id) ?? [])]) l(statuses.get(id));
+      }
+    } catch (err) {
+      if (!controller.signal.aborted) logger.warn(`job status check failed (${ids.length} job(s)): ${errorMessage(err)}`);
+    } finally {
+      if (this.inFlight === controller) this.inFlight = undefined;
+      if (!this.disposed && this.listeners.size > 0) {
+        const delay = this.urgent ? 0 : this.intervalMs;
+        this.urgent = false;
+        this.timer = setTimeout(() => void this.poll(), delay);
+      }
+    }
+  }
+}

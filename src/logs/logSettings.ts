@@ -1,0 +1,33 @@
+/**
+ * `slurm.logs.*` settings, validated by zod; a bad value falls back to its default and is reported.
+ */
+import { z } from 'zod';
+
+export const LogSettingsSchema = z.object({
+  /** Logs followed at once across all clusters. */
+  maxFollowed: z.number().int().min(1).max(50).default(8),
+  /** Both streams in one channel (stderr lines marked) or a second "(stderr)" channel. */
+  stderr: z.enum(['interleave', 'separateChannel']).default('interleave'),
+  /** A file bigger than this opens (and starts following) at its last `tailLines` lines. */
+  bigFileKb: z.number().int().min(1).max(1024 * 1024).default(2048),
+  tailLines: z.number().int().min(1).max(1_000_000).default(1000),
+  /** Follow the log of a job right after submitting it. */
+  followAfterSubmit: z.boolean().default(false),
+});
+
+export type LogSettings = z.infer<typeof LogSettingsSchema>;
+
+export const LOG_SETTING_KEYS = Object.keys(LogSettingsSchema.shape) as (keyof LogSettings)[];
+
+export function parseLogSettings(raw: Partial<Record<keyof LogSettings, unknown>>): { settings: LogSettings; problems: string[] } {
+  const problems: string[] = [];
+  const clean: Record<string, unknown> = {};
+  for (const key of LOG_SETTING_KEYS) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    const one = LogSettingsSchema.shape[key].safeParse(value);
+    if (one.success) clean[key] = value;
+    else problems.push(`slurm.logs.${key}: ${one.error.issues[0]?.message ?? 'invalid value'}; using the default.`);
+  }
+  return { settings: LogSettingsSchema.parse(clean), problems };
+}
