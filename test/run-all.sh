@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: every test, from a fresh clone, as root on Debian 12.
-# Brings up what the tests need (npm deps, the bundled Slurm cluster, code-server + chromium),
+# Brings up what the tests need (npm deps, the bundled Slurm clusters 22.05 and 24.11, code-server + chromium),
 # then runs unit, integration and in-VS Code extension tests, and prints each stage's time.
 # Every stage runs even when an earlier one failed, so one run shows everything that is wrong.
 set -uo pipefail
@@ -61,6 +61,10 @@ NODE_TEST=(node --import tsx --test --test-reporter=spec --test-concurrency=1)
 
 run_stage deps install_node_deps || { echo "cannot continue without node_modules"; exit 1; }
 run_stage cluster bash .devcontainer/cluster/up.sh
+# The second real cluster: Slurm 24.11 in a Debian 13 root (cold ~1 min, cached afterwards).
+run_stage cluster-24.11 bash .devcontainer/cluster/up-24.11.sh
+# Integration suites parameterised by version run against both; a bed that is not up fails loudly.
+export SLURM_WB_BEDS=${SLURM_WB_BEDS:-22.05,24.11}
 run_stage vscode-tools bash test/bed/vscode-tools.sh
 run_stage static bash -c 'npx tsc -p . --noEmit && npx eslint src test && node esbuild.mjs'
 run_stage unit "${NODE_TEST[@]}" test/unit/*.test.ts

@@ -51,6 +51,53 @@ export function readBed(file: string = bedFile): Bed {
   return parsed.data;
 }
 
+/** The Slurm versions (major.minor) the test bed can run, each with its own description file. */
+export const bedVersions = ['22.05', '24.11'] as const;
+export type BedVersion = (typeof bedVersions)[number];
+
+/** `.bed/cluster.json` for the default 22.05 cluster, `.bed/cluster-<version>.json` for the others. */
+export function bedFileFor(version: BedVersion): string {
+  return version === '22.05' ? bedFile : path.join(repoRoot, '.bed', `cluster-${version}.json`);
+}
+
+/**
+ * Which beds to run against: `SLURM_WB_BEDS=22.05,24.11` names them (each must be up: a missing one
+ * throws, so a run that asked for 24.11 never silently skips it); unset, 22.05 always plus every
+ * other version whose description exists (written by `.devcontainer/cluster/up-<version>.sh`,
+ * removed by its down script).
+ */
+export function selectedBedVersions(env: NodeJS.ProcessEnv = process.env): BedVersion[] {
+  const wanted = env.SLURM_WB_BEDS?.trim();
+  if (!wanted) {
+    return bedVersions.filter((v) => v === '22.05' || existsSync(bedFileFor(v)));
+  }
+  const names = wanted.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const unknown = names.filter((v) => !(bedVersions as readonly string[]).includes(v));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new Error(`SLURM_WB_BEDS=${wanted} names no known test bed (known: ${bedVersions.join(', ')}).`);
+  }
+  return [...new Set(names as BedVersion[])];
+}
+
+/** Every selected bed, parsed and validated (see `selectedBedVersions`), for suites parameterised by version. */
+export function readBeds(env: NodeJS.ProcessEnv = process.env): Bed[] {
+  return selectedBedVersions(env).map((version) => {
+    const file = bedFileFor(version);
+    if (version !== '22.05' && !existsSync(file)) {
+      throw new Error(
+        `The Slurm ${version} test bed is not up (${file} is missing) but SLURM_WB_BEDS asks for it. ` +
+          `Run \`bash .devcontainer/cluster/up-${version}.sh\` as root, or leave ${version} out of SLURM_WB_BEDS.`,
+      );
+    }
+    return readBed(file);
+  });
+}
+
+/** "Slurm 24.11.5 (bundled2411)": names a bed in test titles. */
+export function bedLabel(bed: Bed): string {
+  return `Slurm ${bed.slurmVersion} (${bed.clusterName})`;
+}
+
 export interface SshRunOptions {
   /** 'key' (default): the bed's ed25519 key, BatchMode. 'password': sshpass with the bed's password. */
   auth?: 'key' | 'password';
