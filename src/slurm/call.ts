@@ -22,6 +22,12 @@ export interface SlurmCall<T> {
    * kept so a call can opt in without a special runner.
    */
   readonly okExitCodes?: readonly number[];
+  /**
+   * A failure that is really an answer, e.g. `squeue --jobs=<one unknown id>` exits 1 with
+   * "Invalid job id specified" where several unknown ids give an empty list. Returns the answer,
+   * or undefined to let the failure stand.
+   */
+  recover?(output: SlurmCallOutput & { code: number | null }): T | undefined;
 }
 
 export interface RunCallOptions {
@@ -45,6 +51,10 @@ export async function runCall<T>(transport: Transport, call: SlurmCall<T>, optio
 /** The runner's decision, separate from I/O so it can be tested on recorded results. */
 export function parseResult<T>(call: SlurmCall<T>, result: ExecResult): T {
   const ok = result.code === 0 || (result.code !== null && (call.okExitCodes ?? []).includes(result.code));
+  if (!ok) {
+    const recovered = call.recover?.({ stdout: result.stdout, stderr: result.stderr, code: result.code });
+    if (recovered !== undefined) return recovered;
+  }
   if (!ok) throw new SlurmCommandError(call.name, call.argv, result.code, result.stderr, result.stdout);
   return call.parse({ stdout: result.stdout, stderr: result.stderr });
 }

@@ -80,6 +80,7 @@ export interface SlurmFeatures {
  * | sacct JobName                            | '"' stored as '`' by slurmdbd          | (shown as stored) |
  * | sacct right after a job ends             | partial record ("allocation")          | callers re-query  |
  * | scancel of an unknown id                 | exit 0, silent                         | scancel.ts        |
+ * | squeue --jobs=<ONE unknown id>           | exit 1 "Invalid job id specified"      | squeue.ts recover |
  * | squeue vs sacct exit code, scancel'd job | squeue 0:15, sacct 0:0                 | (shown as is)     |
  */
 export function featuresOf(v: SlurmVersion): SlurmFeatures {

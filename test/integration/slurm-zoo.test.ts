@@ -95,6 +95,10 @@ describe('slurm zoo (live, bundled cluster)', { timeout: 420_000 }, () => {
     assert.equal(byLabel('userHold').exitCode, undefined);
   });
 
+  it('squeue for one job that is gone is an empty list (22.05 exits 1 for it)', async () => {
+    assert.deepEqual(await runCall(t, squeueCall(z().ctx, { jobIds: ['999999999'] })), []);
+  });
+
   it('resolved stdout paths are the files Slurm wrote', async () => {
     const ran: Job[] = [
       ...['basic', 'fail3', 'depOk', 'gpu', 'multiNode', 'timeout'].map(byLabel),

@@ -18,6 +18,7 @@ import {
   scontrolShowJobArgv,
   scontrolUpdateJobCall,
   squeueArgv,
+  squeueCall,
   versionCall,
 } from '../../src/slurm';
 import type { Transport } from '../../src/transport/types';
@@ -114,6 +115,14 @@ describe('runCall', () => {
     const v = await runCall(stubTransport({ stdout: 'slurm-wlm 22.05.8\n', stderr: '', code: 0 }, seen), versionCall(), { timeoutMs: 5000, signal: ac.signal });
     assert.equal(v.text, '22.05.8');
     assert.deepEqual(seen, [{ argv: ['sinfo', '--version'], options: { timeoutMs: 5000, signal: ac.signal, label: 'sinfo --version' } }]);
+  });
+
+  it('squeue for ONE job that has left the queue is an empty list, not an error (22.05 exits 1)', async () => {
+    const ctx = { version: v2205, user: 'u', utcOffsetMinutes: 0 };
+    const stderr = 'slurm_load_jobs error: Invalid job id specified\n';
+    assert.deepEqual(await runCall(stubTransport({ stdout: '', stderr, code: 1 }, []), squeueCall(ctx, { jobIds: ['999999'] })), []);
+    await assert.rejects(runCall(stubTransport({ stdout: '', stderr: 'slurm_load_jobs error: Unable to contact slurm controller', code: 1 }, []), squeueCall(ctx, { jobIds: ['1'] })), SlurmCommandError);
+    await assert.rejects(runCall(stubTransport({ stdout: '', stderr, code: 1 }, []), squeueCall(ctx)), SlurmCommandError);
   });
 
   it('non-zero exit -> SlurmCommandError with stderr verbatim and a hint', async () => {
