@@ -6,19 +6,23 @@ import * as vscode from 'vscode';
 import { addProfileCommand } from './commands/addProfile';
 import { openSettingsCommand } from './commands/openSettings';
 import { refreshCommand } from './commands/refresh';
+import { registerResources } from './commands/resourcesFeature';
+import { registerLogs } from './vscode/logFeature';
 import { showLogCommand } from './commands/showLog';
 import { parseProfiles, type Profile } from './config/profile';
-import { parseGeneralSettings, pollerTiming, type GeneralSettings } from './config/settings';
+import { GENERAL_SETTING_KEYS, parseGeneralSettings, pollerTiming, type GeneralSettings } from './config/settings';
+import type { ClusterSessionOptions } from './session/clusterSession';
 import { logger } from './core/logger';
 import type { SlurmWorkbenchApi } from './session/api';
 import { ClusterSession } from './session/clusterSession';
-import { listJobRows } from './session/slurmJobLister';
 import { SessionRegistry, type SessionSpec } from './session/sessionRegistry';
 import { createTransport } from './transport/factory';
 import { VscodeAuthPrompter } from './vscode/authPrompter';
 import { VscodeSecretStore } from './vscode/secretStore';
 import type { Services } from './vscode/services';
 import { JobsStatusBar } from './views/statusBar';
+import { registerJobCommands } from './commands/registerJobCommands';
+import { JobHistory } from './session/jobHistory';
 import { JobsTreeProvider } from './views/jobsTree';
 
 export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
@@ -26,20 +30,18 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
   context.subscriptions.push(channel);
   logger.setSink({ log: (level, message) => channel[level](message) });
 
+  let settings: GeneralSettings = parseGeneralSettings({}).settings;
+  const history = new JobHistory(context.globalState);
   const registry = new SessionRegistry();
   const prompter = new VscodeAuthPrompter();
   const secrets = new VscodeSecretStore(context.secrets);
-  const tree = new JobsTreeProvider(registry);
+  const tree = new JobsTreeProvider(registry, () => ({ groupBy: settings['jobs.groupBy'], sortBy: settings['jobs.sortBy'] }));
   const view = vscode.window.createTreeView('slurm.jobs', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(registry, tree, view, new JobsStatusBar(registry));
 
-  let settings: GeneralSettings = parseGeneralSettings({}).settings;
   const applySettings = (): void => {
     const config = vscode.workspace.getConfiguration('slurm');
-    const general = parseGeneralSettings({
-      pollIntervalSeconds: config.get('pollIntervalSeconds'),
-      commandTimeoutSeconds: config.get('commandTimeoutSeconds'),
-    });
+    const general = parseGeneralSettings(Object.fromEntries(GENERAL_SETTING_KEYS.map((k) => [k, config.get(k)])));
     settings = general.settings;
     const { profiles, problems } = parseProfiles(config.get('profiles'));
     for (const p of [...general.problems.map((x) => `${x.setting}: ${x.message}`), ...problems.map((x) => x.message)]) {
@@ -49,21 +51,26 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
       });
     }
     void vscode.commands.executeCommand('setContext', 'slurm.profileCount', profiles.length);
-    const timingOf = (name: string) => pollerTiming(settings, profiles.find((p) => p.name === name)?.pollIntervalSeconds);
+    const optionsOf = (name: string): ClusterSessionOptions => sessionOptions(profiles.find((p) => p.name === name)?.pollIntervalSeconds);
     registry.apply(
       profiles.map((profile): SessionSpec => ({
         name: profile.name,
         key: JSON.stringify(profile),
         create: () => createSession(profile),
       })),
-      timingOf,
+      optionsOf,
     );
   };
 
+  const sessionOptions = (pollIntervalSeconds?: number): ClusterSessionOptions => ({
+    timing: pollerTiming(settings, pollIntervalSeconds),
+    commandTimeoutMs: settings.commandTimeoutSeconds * 1000,
+    tracker: { historyDays: settings['jobs.historyDays'] },
+  });
   const createSession = (profile: Profile): ClusterSession => {
-    const timeoutMs = settings.commandTimeoutSeconds * 1000;
-    const transport = createTransport(profile, { prompter, secrets, logger }, { defaultTimeoutMs: timeoutMs });
-    return new ClusterSession(profile.name, transport, (t, signal) => listJobRows(t, { signal, timeoutMs }), pollerTiming(settings, profile.pollIntervalSeconds));
+    const transport = createTransport(profile, { prompter, secrets, logger }, { defaultTimeoutMs: settings.commandTimeoutSeconds * 1000 });
+    const since = Date.now() - settings['jobs.historyDays'] * 24 * 3600_000;
+    return new ClusterSession(profile.name, transport, { ...sessionOptions(profile.pollIntervalSeconds), seedFinished: history.finishedSince(profile.name, since) });
   };
 
   // Poll only while someone looks: the view's visibility and the window's focus drive the pollers.
@@ -73,7 +80,10 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
     view.onDidChangeVisibility((e) => registry.setVisible(e.visible)),
     vscode.window.onDidChangeWindowState((s) => registry.setFocused(s.focused)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('slurm')) applySettings();
+      if (e.affectsConfiguration('slurm')) {
+        applySettings();
+        if (e.affectsConfiguration('slurm.jobs')) tree.refreshAll();
+      }
     }),
   );
 
@@ -87,7 +97,8 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
 
   const services: Services = { context, registry, channel, jobsTree: tree, jobsView: view, settings: () => settings };
   // Each feature registers its own commands, views and providers here, one line each.
-  const features: ((services: Services) => void)[] = [];
+  let logs: SlurmWorkbenchApi['logs'];
+  const features: ((services: Services) => void)[] = [registerJobCommands(history), registerResources, (s) => void (logs = registerLogs(s))];
   for (const register of features) register(services);
 
   applySettings();
@@ -97,6 +108,7 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
     refresh: async () => {
       await registry.refreshAll();
     },
+    logs,
   };
 }
 

@@ -9,6 +9,11 @@ import { DEFAULT_TIMING } from '../poller/poller';
 export const GeneralSettingsSchema = z.object({
   pollIntervalSeconds: z.number().min(2).default(15),
   commandTimeoutSeconds: z.number().min(1).default(30),
+  'jobs.groupBy': z.enum(['state', 'none']).default('state'),
+  'jobs.sortBy': z.enum(['id', 'name', 'state', 'submitTime']).default('id'),
+  'jobs.historyDays': z.number().min(0).max(60).default(2),
+  'notifications.on': z.enum(['watched', 'all', 'off']).default('watched'),
+  'notifications.webhookUrl': z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
 });
 export type GeneralSettings = z.infer<typeof GeneralSettingsSchema>;
 
@@ -31,6 +36,9 @@ export function parseGeneralSettings(raw: Record<string, unknown>): { settings: 
   }
   return { settings: { ...defaults, ...out } as GeneralSettings, problems };
 }
+
+/** Every key of the schema, for reading them from VS Code's configuration. */
+export const GENERAL_SETTING_KEYS = Object.keys(GeneralSettingsSchema.shape) as (keyof GeneralSettings)[];
 
 export function pollerTiming(settings: GeneralSettings, profileIntervalSeconds?: number): PollerTiming {
   return { ...DEFAULT_TIMING, intervalMs: Math.round((profileIntervalSeconds ?? settings.pollIntervalSeconds) * 1000) };

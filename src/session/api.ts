@@ -2,6 +2,7 @@
  * What `activate()` returns: a small, read-mostly API for other extensions and for our own tests
  * inside VS Code (they check the Jobs view's model against the real cluster through it).
  */
+import type { LogsApi } from '../logs/logsApi';
 import type { ClusterSnapshot } from './clusterSession';
 
 export interface SlurmWorkbenchApi {
@@ -9,4 +10,6 @@ export interface SlurmWorkbenchApi {
   snapshots(): ClusterSnapshot[];
   /** Polls every cluster now and resolves when done. */
   refresh(): Promise<void>;
+  /** Followed job logs and their channels. */
+  logs?: LogsApi;
 }

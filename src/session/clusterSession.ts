@@ -10,6 +10,8 @@ import { diffSnapshots, isEmptyDiff, type SnapshotDiff } from '../poller/diff';
 import { Poller, type PollerTiming, type RefreshReason } from '../poller/poller';
 import type { ConnectionState, Transport } from '../transport/types';
 import { sameJobRow, type JobRow } from './jobRow';
+import { DEFAULT_TRACKER_OPTIONS, JobTracker, transportRunner, type JobEvent, type TrackerOptions, type TrackerPoll } from './jobTracker';
+import { clusterContext } from './slurmJobLister';
 
 export interface ClusterSnapshot {
   readonly profileName: string;
@@ -28,28 +30,48 @@ export interface ClusterChange {
   diff?: SnapshotDiff<JobRow>;
 }
 
-/** Lists the user's jobs through the transport; supplied by the Slurm layer. */
-export type JobLister = (transport: Transport, signal: AbortSignal) => Promise<JobRow[]>;
+export interface ClusterSessionOptions {
+  timing: PollerTiming;
+  commandTimeoutMs: number;
+  tracker?: Partial<TrackerOptions>;
+  /** Finished jobs remembered in extension storage, shown before the first poll answers. */
+  seedFinished?: readonly JobRow[];
+}
 
 export class ClusterSession extends Disposable {
   private readonly onDidChangeEmitter = this._register(new Emitter<ClusterChange>());
   readonly onDidChange = this.onDidChangeEmitter.event;
-  private readonly poller: Poller<JobRow[]>;
+  private readonly onDidJobEventsEmitter = this._register(new Emitter<JobEvent[]>());
+  /** Typed job events of each poll (added, state changed, finished — confirmed by sacct). */
+  readonly onDidJobEvents = this.onDidJobEventsEmitter.event;
+  private readonly poller: Poller<TrackerPoll>;
+  private readonly tracker: JobTracker;
+  private commandTimeoutMs: number;
   private byId = new Map<string, JobRow>();
   private current: ClusterSnapshot;
 
   constructor(
     readonly profileName: string,
     readonly transport: Transport,
-    private readonly listJobs: JobLister,
-    timing: PollerTiming,
+    options: ClusterSessionOptions,
   ) {
     super();
     this._register(transport);
+    this.commandTimeoutMs = options.commandTimeoutMs;
+    this.tracker = new JobTracker({ ...DEFAULT_TRACKER_OPTIONS, ...options.tracker });
+    if (options.seedFinished) this.tracker.seedFinished(options.seedFinished);
     this.current = { profileName, connection: transport.state, jobs: [], stale: false, loading: true };
-    this.poller = this._register(new Poller((signal) => this.listJobs(this.transport, signal), timing));
+    this.poller = this._register(
+      new Poller((signal, reason) => {
+        const opts = { signal, timeoutMs: this.commandTimeoutMs };
+        return this.tracker.poll(transportRunner(this.transport, () => clusterContext(this.transport, opts), opts), reason);
+      }, options.timing),
+    );
     this._register(this.poller.onDidPoll((outcome) => {
-      if (outcome.ok) this.accept(outcome.value, outcome.at);
+      if (outcome.ok) {
+        this.accept(outcome.value.jobs, outcome.at);
+        if (outcome.value.events.length > 0) this.onDidJobEventsEmitter.fire(outcome.value.events);
+      }
       else {
         const message = errorMessage(outcome.error);
         logger.warn(`[${profileName}] poll failed (${outcome.consecutiveErrors} in a row): ${message}`);
@@ -81,6 +103,12 @@ export class ClusterSession extends Disposable {
 
   setTiming(timing: PollerTiming): void {
     this.poller.setTiming(timing);
+  }
+
+  setOptions(options: ClusterSessionOptions): void {
+    this.poller.setTiming(options.timing);
+    this.commandTimeoutMs = options.commandTimeoutMs;
+    if (options.tracker) this.tracker.setOptions(options.tracker);
   }
 
   private accept(jobs: JobRow[], at: number): void {

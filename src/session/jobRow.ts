@@ -20,8 +20,17 @@ export interface JobRow {
   workDir?: string;
   stdoutPath?: string;
   stderrPath?: string;
-  /** Array parent id when this row is an array task. */
+  /** Array parent id when this row is an array task or a pending array remainder. */
   arrayJobId?: string;
+  /** Epoch milliseconds (Slurm prints zone-less times; the Slurm layer applied the cluster's offset). */
+  submitTime?: number;
+  startTime?: number;
+  endTime?: number;
+  /** GPUs of the whole job (0 when none). */
+  gpus?: number;
+  dependency?: string;
+  /** Where this row's facts come from: the live queue, or accounting after it left the queue. */
+  source: 'squeue' | 'sacct';
 }
 
 export function sameJobRow(a: JobRow, b: JobRow): boolean {
@@ -33,6 +42,9 @@ export function sameJobRow(a: JobRow, b: JobRow): boolean {
     a.nodes === b.nodes &&
     a.name === b.name &&
     a.partition === b.partition &&
-    a.exitCode === b.exitCode
+    a.exitCode === b.exitCode &&
+    a.startTime === b.startTime &&
+    a.endTime === b.endTime &&
+    a.source === b.source
   );
 }

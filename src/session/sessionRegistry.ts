@@ -4,8 +4,8 @@
  * VS Code-free.
  */
 import { Disposable, Emitter } from '../core/disposable';
-import type { PollerTiming } from '../poller/poller';
-import type { ClusterSession, ClusterChange } from './clusterSession';
+import type { ClusterSession, ClusterChange, ClusterSessionOptions } from './clusterSession';
+import type { JobEvent } from './jobTracker';
 
 export interface SessionSpec {
   name: string;
@@ -19,6 +19,9 @@ export class SessionRegistry extends Disposable {
   private readonly onDidChangeEmitter = this._register(new Emitter<ClusterChange | undefined>());
   /** Fires with a change of one session, or undefined when the set of sessions changed. */
   readonly onDidChange = this.onDidChangeEmitter.event;
+  private readonly onDidJobEventsEmitter = this._register(new Emitter<{ cluster: string; events: JobEvent[] }>());
+  /** Job events (added, state changed, finished) of every session. */
+  readonly onDidJobEvents = this.onDidJobEventsEmitter.event;
   private visible = false;
   private focused = true;
 
@@ -31,7 +34,7 @@ export class SessionRegistry extends Disposable {
   }
 
   /** Applies a new list of profiles. Order of `specs` is the display order. */
-  apply(specs: readonly SessionSpec[], timing: (name: string) => PollerTiming): void {
+  apply(specs: readonly SessionSpec[], optionsOf: (name: string) => ClusterSessionOptions): void {
     const wanted = new Map(specs.map((s) => [s.name, s]));
     for (const [name, entry] of this.sessions) {
       const spec = wanted.get(name);
@@ -46,13 +49,17 @@ export class SessionRegistry extends Disposable {
       let entry = this.sessions.get(spec.name);
       if (!entry) {
         const session = spec.create();
-        const sub = session.onDidChange((c) => this.onDidChangeEmitter.fire(c));
+        const subs = [
+          session.onDidChange((c) => this.onDidChangeEmitter.fire(c)),
+          session.onDidJobEvents((events) => this.onDidJobEventsEmitter.fire({ cluster: spec.name, events })),
+        ];
+        const sub = { dispose: () => subs.forEach((d) => d.dispose()) };
         entry = { key: spec.key, session, sub };
         session.setVisible(this.visible);
         session.setFocused(this.focused);
         session.start();
       } else {
-        entry.session.setTiming(timing(spec.name));
+        entry.session.setOptions(optionsOf(spec.name));
       }
       ordered.set(spec.name, entry);
     }

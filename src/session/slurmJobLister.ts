@@ -2,7 +2,8 @@
  * Lists the user's jobs for the Jobs view: one `squeue` per poll (never a call per job), with the
  * cluster context (version, user, UTC offset) probed once per transport and reused.
  */
-import { formatDuration, formatExitCode, probeCluster, resolveLogPaths, runCall, squeueCall, type ClusterContext, type Job } from '../slurm';
+import { probeCluster, runCall, squeueCall, type ClusterContext } from '../slurm';
+import { rowFromSqueue } from './jobTracker';
 import type { Transport } from '../transport/types';
 import type { JobRow } from './jobRow';
 
@@ -22,25 +23,5 @@ export function clusterContext(transport: Transport, options: { signal?: AbortSi
 export async function listJobRows(transport: Transport, options: { signal?: AbortSignal; timeoutMs?: number }): Promise<JobRow[]> {
   const ctx = await clusterContext(transport, options);
   const jobs = await runCall(transport, squeueCall(ctx), options);
-  return jobs.map(toJobRow);
-}
-
-export function toJobRow(job: Job): JobRow {
-  const paths = resolveLogPaths(job);
-  return {
-    id: job.id.text,
-    actionId: job.id.text,
-    name: job.name,
-    state: job.state.name,
-    reason: job.reason,
-    partition: job.partition || undefined,
-    elapsed: job.state.phase === 'pending' ? undefined : formatDuration(job.timeUsed),
-    timeLimit: formatDuration(job.timeLimit),
-    nodes: job.nodeList,
-    exitCode: job.exitCode ? formatExitCode(job.exitCode) : undefined,
-    workDir: job.workDir,
-    stdoutPath: paths.unresolvedTask ? undefined : paths.stdout,
-    stderrPath: paths.unresolvedTask ? undefined : paths.stderr,
-    arrayJobId: job.arrayJobId !== undefined ? String(job.arrayJobId) : undefined,
-  };
+  return jobs.map(rowFromSqueue);
 }

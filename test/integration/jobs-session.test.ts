@@ -7,7 +7,8 @@ import { parseProfile } from '../../src/config/profile';
 import { logger } from '../../src/core/logger';
 import { DEFAULT_TIMING } from '../../src/poller/poller';
 import { ClusterSession, type ClusterSnapshot } from '../../src/session/clusterSession';
-import { listJobRows } from '../../src/session/slurmJobLister';
+import { clusterContext } from '../../src/session/slurmJobLister';
+import { JobTracker, transportRunner } from '../../src/session/jobTracker';
 import { createTransport } from '../../src/transport/factory';
 import { nullSecretStore, type AuthPrompter } from '../../src/transport/auth';
 import type { Transport } from '../../src/transport/types';
@@ -72,7 +73,7 @@ test('a held and a running job appear with state, reason, partition, limit and n
   const runId = run.stdout.trim();
   submitted.push(heldId, runId);
 
-  const session = new ClusterSession('bundled', newTransport(), (t, signal) => listJobRows(t, { signal, timeoutMs: 30_000 }), { ...DEFAULT_TIMING, intervalMs: 1000 });
+  const session = new ClusterSession('bundled', newTransport(), { timing: { ...DEFAULT_TIMING, intervalMs: 1000 }, commandTimeoutMs: 30_000 });
   try {
     session.start();
     const snap = await nextSnapshot(session, (s) => s.jobs.some((j) => j.id === runId && j.state === 'RUNNING') && s.jobs.some((j) => j.id === heldId));
@@ -93,7 +94,7 @@ test('a held and a running job appear with state, reason, partition, limit and n
   }
 });
 
-test('one poll of a 200-job queue is one squeue call, never a call per job', async () => {
+test('a poll of a 200-job queue is 1 squeue; a job leaving adds 1 batched sacct confirming its end', async () => {
   const out = await sshRun(`for i in $(seq 200); do sbatch --parsable -H -J "wb count $i" --wrap true || exit 1; done`, { bed, timeoutMs: 120_000 });
   assert.equal(out.code, 0, out.stderr);
   const ids = out.stdout.trim().split('\n');
@@ -102,11 +103,34 @@ test('one poll of a 200-job queue is one squeue call, never a call per job', asy
 
   const calls: string[] = [];
   const transport = newTransport();
-  const counted = countingTransport(transport, calls);
-  await listJobRows(counted, { timeoutMs: 30_000 }); // warms the per-connection probe
-  calls.length = 0;
-  const rows = await listJobRows(counted, { timeoutMs: 30_000 });
-  assert.ok(ids.every((id) => rows.some((r) => r.id === id)), 'every submitted job is listed');
-  assert.deepEqual(calls, ['squeue']);
-  transport.dispose();
+  try {
+    const counted = countingTransport(transport, calls);
+    const opts = { timeoutMs: 30_000 };
+    const runner = transportRunner(counted, () => clusterContext(counted, opts), opts);
+    const tracker = new JobTracker();
+    await tracker.poll(runner, 'start'); // probes the cluster once and reads the history window
+    calls.length = 0;
+
+    const steady = await tracker.poll(runner, 'timer');
+    assert.ok(ids.every((id) => steady.jobs.some((r) => r.id === id && r.state === 'PENDING')), 'every submitted job is listed');
+    assert.deepEqual(calls, ['squeue'], 'a steady cycle is one squeue, whatever the queue size');
+
+    const gone = ids.slice(0, 3);
+    assert.equal((await sshRun(`scancel ${gone.join(' ')}`, { bed })).code, 0);
+    let finished: string[] = [];
+    // sacct may lag slurmctld by a second or two: unconfirmed jobs are asked again next cycle.
+    for (let cycle = 0; cycle < 20 && finished.length < gone.length; cycle++) {
+      calls.length = 0;
+      const poll = await tracker.poll(runner, 'timer');
+      assert.deepEqual(calls, ['squeue', 'sacct'], 'one squeue plus ONE batched sacct for the jobs that left');
+      finished = finished.concat(poll.events.filter((e) => e.kind === 'finished').map((e) => `${e.job.id}:${e.job.state}`));
+      if (finished.length < gone.length) await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.deepEqual(finished.sort(), gone.map((id) => `${id}:CANCELLED`).sort());
+    calls.length = 0;
+    await tracker.poll(runner, 'timer');
+    assert.deepEqual(calls, ['squeue'], 'confirmed jobs are not asked again');
+  } finally {
+    transport.dispose();
+  }
 });

@@ -1,0 +1,227 @@
+/**
+ * The state behind the Jobs view for one cluster, and the poll cycle that feeds it:
+ *
+ *   every cycle   ONE squeue (the user's active jobs);
+ *   if any left   ONE sacct for exactly the ids that left the queue since the last cycle (and those
+ *                 still unconfirmed): their final state and exit code come from accounting, never
+ *                 guessed from disappearance;
+ *   history       ONE sacct over the last N days, only on the first poll, on manual refresh and
+ *                 every `historyEveryMs` — not every cycle.
+ *
+ * It emits typed events computed by diffing snapshots. VS Code-free; the transport is the only I/O.
+ */
+import { formatDuration, formatExitCode, resolveLogPaths, runCall, sacctCall, sacctWindowCall, squeueCall, type AccountingJob, type ClusterContext, type Job } from '../slurm';
+import type { RefreshReason } from '../poller/poller';
+import type { Transport } from '../transport/types';
+import { sameJobRow, type JobRow } from './jobRow';
+import { stateLook } from './jobPresentation';
+
+export type JobEvent =
+  | { kind: 'added'; job: JobRow }
+  | { kind: 'stateChanged'; job: JobRow; before: JobRow }
+  | { kind: 'finished'; job: JobRow; before?: JobRow };
+
+export interface TrackerOptions {
+  historyDays: number;
+  /** How often the history window is re-read besides first/manual polls. */
+  historyEveryMs: number;
+  /** Give up confirming a job after this many cycles (sacct lags a second or two, not minutes). */
+  maxConfirmAttempts: number;
+  /** Most finished jobs kept in the view. */
+  maxFinished: number;
+}
+
+export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
+  historyDays: 2,
+  historyEveryMs: 10 * 60_000,
+  maxConfirmAttempts: 20,
+  maxFinished: 500,
+};
+
+export interface TrackerPoll {
+  /** Active jobs (squeue order) followed by recently finished ones (newest first). */
+  jobs: JobRow[];
+  events: JobEvent[];
+  /** The remote calls this cycle made, for tests and logs. */
+  calls: string[];
+}
+
+export interface CallRunner {
+  context(): Promise<ClusterContext>;
+  run<T>(call: import('../slurm').SlurmCall<T>): Promise<T>;
+}
+
+export function transportRunner(transport: Transport, ctx: () => Promise<ClusterContext>, opts: { signal?: AbortSignal; timeoutMs?: number }): CallRunner {
+  return { context: ctx, run: (call) => runCall(transport, call, opts) };
+}
+
+export class JobTracker {
+  private active = new Map<string, JobRow>();
+  private finished = new Map<string, JobRow>();
+  /** Ids that left the queue and await a final record: id -> (last active row, attempts). */
+  private unconfirmed = new Map<string, { row: JobRow; attempts: number }>();
+  private lastHistoryAt = Number.NEGATIVE_INFINITY;
+  private first = true;
+
+  constructor(
+    private readonly options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Finished jobs remembered from earlier sessions (they show until accounting says otherwise). */
+  seedFinished(rows: readonly JobRow[]): void {
+    for (const row of rows) if (!this.finished.has(row.id)) this.finished.set(row.id, row);
+    this.trimFinished();
+  }
+
+  setOptions(options: Partial<TrackerOptions>): void {
+    Object.assign(this.options, options);
+  }
+
+  async poll(runner: CallRunner, reason: RefreshReason): Promise<TrackerPoll> {
+    const calls: string[] = [];
+    const events: JobEvent[] = [];
+    const ctx = await runner.context();
+
+    calls.push('squeue');
+    const queue = (await runner.run(squeueCall(ctx))).map(rowFromSqueue);
+    const next = new Map<string, JobRow>();
+    for (const row of queue) next.set(row.id, row);
+
+    for (const [id, row] of next) {
+      const before = this.active.get(id) ?? this.unconfirmed.get(id)?.row;
+      this.unconfirmed.delete(id); // requeued: back in the queue
+      if (!before) {
+        if (!this.first) events.push({ kind: 'added', job: row });
+      } else if (before.state !== row.state) {
+        events.push({ kind: 'stateChanged', job: row, before });
+      }
+    }
+    for (const [id, row] of this.active) {
+      // A pending array remainder ("12_[3-5]") shrinks into tasks; it never "finishes" by itself.
+      if (!next.has(id) && isConcreteId(id)) this.unconfirmed.set(id, { row, attempts: 0 });
+    }
+    this.active = next;
+
+    const wantHistory = this.first || reason === 'manual' || this.now() - this.lastHistoryAt >= this.options.historyEveryMs;
+    const records: AccountingJob[] = [];
+    if (wantHistory) {
+      calls.push('sacct');
+      records.push(...(await runner.run(sacctWindowCall(ctx, this.options.historyDays))));
+      this.lastHistoryAt = this.now();
+    }
+    // Ids the window did not answer for (e.g. held jobs cancelled before starting) are asked by id.
+    const answered = new Set(records.map((r) => r.id.text));
+    const toAsk = [...this.unconfirmed.keys()].filter((id) => !answered.has(id));
+    if (toAsk.length > 0) {
+      calls.push('sacct');
+      records.push(...(await runner.run(sacctCall(ctx, toAsk))));
+    }
+
+    for (const rec of records) {
+      const id = rec.id.text;
+      if (this.active.has(id) || !isFinalRecord(rec)) continue;
+      const pending = this.unconfirmed.get(id);
+      const row = rowFromSacct(rec, pending?.row ?? this.finished.get(id));
+      const known = this.finished.get(id);
+      this.unconfirmed.delete(id);
+      if (pending) events.push({ kind: 'finished', job: row, before: pending.row });
+      if (!known || !sameJobRow(known, row)) this.finished.set(id, row);
+    }
+    for (const [id, entry] of this.unconfirmed) {
+      if (++entry.attempts >= this.options.maxConfirmAttempts) this.unconfirmed.delete(id);
+    }
+    this.trimFinished();
+    this.first = false;
+
+    const unconfirmedRows = [...this.unconfirmed.values()].map((u) => ({ ...u.row, state: u.row.state === 'PENDING' ? u.row.state : 'COMPLETING', reason: 'left the queue; waiting for accounting' }));
+    const finishedRows = [...this.finished.values()].sort((a, b) => (b.endTime ?? 0) - (a.endTime ?? 0));
+    return { jobs: [...queue, ...unconfirmedRows, ...finishedRows], events, calls };
+  }
+
+  private trimFinished(): void {
+    const horizon = this.now() - this.options.historyDays * 24 * 3600_000;
+    const rows = [...this.finished.values()].sort((a, b) => (b.endTime ?? 0) - (a.endTime ?? 0));
+    for (const [i, row] of rows.entries()) {
+      if (i >= this.options.maxFinished || (row.endTime !== undefined && row.endTime < horizon)) this.finished.delete(row.id);
+    }
+  }
+}
+
+function isConcreteId(id: string): boolean {
+  return !id.includes('[');
+}
+
+/** sacct shows a partial record (name "allocation", no work dir) for a moment after a job ends. */
+function isFinalRecord(rec: AccountingJob): boolean {
+  return rec.state.phase === 'finished' && rec.workDir !== undefined;
+}
+
+const ms = (d: Date | undefined): number | undefined => (d ? d.getTime() : undefined);
+
+export function rowFromSqueue(job: Job): JobRow {
+  const paths = resolveLogPaths(job);
+  const pending = job.state.phase === 'pending';
+  return {
+    id: job.id.text,
+    actionId: job.id.text,
+    name: job.name,
+    state: job.state.name,
+    reason: job.reason,
+    partition: job.partition || undefined,
+    elapsed: pending ? undefined : formatDuration(job.timeUsed),
+    timeLimit: formatDuration(job.timeLimit),
+    nodes: job.nodeList,
+    exitCode: job.exitCode ? formatExitCode(job.exitCode) : undefined,
+    workDir: job.workDir,
+    stdoutPath: paths.unresolvedTask ? undefined : paths.stdout,
+    stderrPath: paths.unresolvedTask ? undefined : paths.stderr,
+    arrayJobId: job.arrayJobId !== undefined ? String(job.arrayJobId) : undefined,
+    submitTime: ms(job.submitTime),
+    startTime: pending ? undefined : ms(job.startTime),
+    endTime: undefined,
+    gpus: job.gpus,
+    dependency: job.dependency,
+    source: 'squeue',
+  };
+}
+
+/**
+ * sacct (22.05) does not report log paths: keep the ones squeue resolved while the job was queued,
+ * else assume Slurm's default name in the work dir (a job submitted with -o elsewhere then shows a
+ * "file not found" with the path we tried, never a silently empty log).
+ */
+export function rowFromSacct(rec: AccountingJob, whileQueued?: JobRow): JobRow {
+  const arrayJobId = rec.id.kind === 'arrayTask' ? String(rec.id.arrayJobId) : undefined;
+  const guessed = rec.workDir
+    ? resolveLogPaths({ rawJobId: rec.rawJobId, arrayJobId: rec.id.kind === 'arrayTask' ? rec.id.arrayJobId : undefined, arrayTaskId: rec.id.kind === 'arrayTask' ? rec.id.taskId : undefined, name: rec.name, user: rec.user ?? '', workDir: rec.workDir })
+    : undefined;
+  return {
+    stdoutPath: whileQueued?.stdoutPath ?? guessed?.stdout,
+    stderrPath: whileQueued?.stderrPath ?? guessed?.stderr,
+    id: rec.id.text,
+    actionId: rec.id.text,
+    name: rec.name,
+    state: rec.state.name,
+    reason: rec.reason,
+    partition: rec.partition,
+    elapsed: formatDuration(rec.elapsed),
+    timeLimit: formatDuration(rec.timeLimit),
+    nodes: rec.nodeList,
+    exitCode: rec.exitCode ? formatExitCode(rec.exitCode) : undefined,
+    workDir: rec.workDir,
+    arrayJobId,
+    submitTime: ms(rec.submitTime),
+    startTime: ms(rec.startTime),
+    endTime: ms(rec.endTime),
+    gpus: rec.gpus,
+    source: 'sacct',
+  };
+}
+
+/** For notifications: is this event worth telling the user about? */
+export function isNotable(event: JobEvent): boolean {
+  if (event.kind === 'finished') return true;
+  if (event.kind === 'stateChanged') return stateLook(event.job.state).group === 'running' && stateLook(event.before.state).group === 'pending';
+  return false;
+}
