@@ -2,6 +2,8 @@
 // the watch registry, and the submit flow's partition summary — all on recorded 22.05 outputs.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseSinfo } from '../../src/slurm/sinfo';
@@ -178,5 +180,27 @@ describe('webhook', () => {
     await assert.rejects(postWebhook('https://hooks.example.org/T0K3N', payload, { fetch: refused }), (e: Error) => e.message === 'The webhook at hooks.example.org answered HTTP 403.' && !e.message.includes('T0K3N'));
     await assert.rejects(postWebhook('ftp://x', payload, { fetch: ok }), /not valid/);
     assert.equal(webhookHost('nonsense'), 'the webhook');
+  });
+
+  it('really POSTs to an HTTP server (a local one: no internet here)', async () => {
+    const received: { method?: string; type?: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ method: req.method, type: req.headers['content-type'], body });
+        res.statusCode = req.url === '/refuse' ? 500 : 204;
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await postWebhook(`${base}/hook?token=s3cret`, payload);
+      assert.deepEqual(received.map((r) => [r.method, r.type, JSON.parse(r.body).partition]), [['POST', 'application/json', 'gpu']]);
+      await assert.rejects(postWebhook(`${base}/refuse`, payload), /answered HTTP 500/);
+    } finally {
+      server.close();
+    }
   });
 });

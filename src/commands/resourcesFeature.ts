@@ -1,0 +1,104 @@
+/**
+ * The Resources feature, registered from extension.ts's `features` list: the `slurm.resources`
+ * view, the utilisation panel, the wait-for-resources watches (notification + optional webhook)
+ * and their commands. One resources poller per cluster, on the transport its session owns.
+ */
+import * as vscode from 'vscode';
+import { errorMessage } from '../core/errors';
+import { logger } from '../core/logger';
+import { loadClusterResources } from '../resources/loader';
+import { ResourcesMonitor } from '../resources/monitor';
+import { parseResourcesSettings, resourcesTiming } from '../resources/settings';
+import { describeCondition } from '../resources/watch';
+import { WatchRegistry, type WatchFired } from '../resources/watchRegistry';
+import { postWebhook } from '../resources/webhook';
+import type { Services } from '../vscode/services';
+import { UtilisationPanel } from '../vscode/utilisationPanel';
+import { ResourcesTreeProvider } from '../views/resourcesTree';
+import { cancelWaitCommand } from './cancelWait';
+import { resourcesRefreshCommand } from './resourcesRefresh';
+import { resourcesShowUtilisationCommand } from './resourcesShowUtilisation';
+import { WEBHOOK_SECRET_KEY, waitForResourcesCommand } from './waitForResources';
+
+export function registerResources(services: Services): void {
+  const { context, registry } = services;
+  const readSettings = () => {
+    const { settings, problems } = parseResourcesSettings({ pollIntervalSeconds: vscode.workspace.getConfiguration('slurm.resources').get('pollIntervalSeconds') });
+    for (const p of problems) {
+      logger.warn(p);
+      void vscode.window.showWarningMessage(`Slurm Workbench settings: ${p}`);
+    }
+    return settings;
+  };
+
+  const watches = new WatchRegistry();
+  const monitor = new ResourcesMonitor(
+    registry,
+    (cluster, transport, signal) => loadClusterResources(cluster, transport, { signal, timeoutMs: services.settings().commandTimeoutSeconds * 1000 }),
+    resourcesTiming(readSettings()),
+    watches,
+  );
+  const tree = new ResourcesTreeProvider(monitor, watches);
+  const view = vscode.window.createTreeView('slurm.resources', { treeDataProvider: tree, showCollapseAll: true });
+  // The view and the panel each count as "someone looking"; either keeps the pollers going.
+  let panelVisible = false;
+  const updateVisible = () => monitor.setViewVisible(view.visible || panelVisible);
+  const panel = new UtilisationPanel(context.extensionUri, monitor, (visible) => {
+    panelVisible = visible;
+    updateVisible();
+  });
+  context.subscriptions.push(watches, monitor, tree, view, panel);
+
+  const updateWatchContext = () => {
+    const count = watches.all().length;
+    void vscode.commands.executeCommand('setContext', 'slurm.resources.watchCount', count);
+    view.badge = count > 0 ? { value: count, tooltip: `${count} resource watch${count === 1 ? '' : 'es'} pending` } : undefined;
+  };
+  updateVisible();
+  monitor.setFocused(vscode.window.state.focused);
+  context.subscriptions.push(
+    view.onDidChangeVisibility(() => updateVisible()),
+    vscode.window.onDidChangeWindowState((s) => monitor.setFocused(s.focused)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('slurm.resources')) monitor.setTiming(resourcesTiming(readSettings()));
+    }),
+    watches.onDidChange(updateWatchContext),
+    watches.onDidFire((fired) => void announce(fired, context.secrets, panel)),
+  );
+
+  const commands: [string, (...args: never[]) => unknown][] = [
+    ['slurm.resources.refresh', resourcesRefreshCommand(monitor)],
+    ['slurm.resources.showUtilisation', resourcesShowUtilisationCommand(panel)],
+    ['slurm.resources.waitFor', waitForResourcesCommand(monitor, watches, context.secrets)],
+    ['slurm.resources.cancelWait', cancelWaitCommand(watches)],
+  ];
+  for (const [id, handler] of commands) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+}
+
+async function announce({ watch, result, resources }: WatchFired, secrets: vscode.SecretStorage, panel: UtilisationPanel): Promise<void> {
+  const c = watch.condition;
+  const message = `${describeCondition(c)} on ${c.cluster}: ${result.detail}.`;
+  logger.info(`[${c.cluster}] resource watch fired: ${result.detail}`);
+  if (watch.webhook) {
+    try {
+      const url = await secrets.get(WEBHOOK_SECRET_KEY);
+      if (!url) throw new Error('no webhook URL is saved any more');
+      await postWebhook(url, {
+        event: 'slurm.resources.available',
+        cluster: c.cluster,
+        partition: c.partition,
+        resource: c.resource,
+        requested: c.count,
+        free: result.free,
+        ...(c.gpuType ? { gpuType: c.gpuType } : {}),
+        message,
+        at: new Date(resources.at).toISOString(),
+      });
+    } catch (e) {
+      logger.warn(`[${c.cluster}] resource watch webhook failed: ${errorMessage(e)}`);
+      void vscode.window.showWarningMessage(`The resource watch held, but its webhook failed: ${errorMessage(e)}`);
+    }
+  }
+  const action = await vscode.window.showInformationMessage(`Resources free — ${message}`, 'Show Utilisation');
+  if (action) panel.show(c.cluster);
+}

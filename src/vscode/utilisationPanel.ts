@@ -1,0 +1,109 @@
+/**
+ * The utilisation picture: one webview panel with per-partition stacked bars (CPU, GPU, nodes,
+ * memory) for every cluster, updated live from the resources monitor. The page is locked down: a
+ * CSP allowing only our own stylesheet and one nonce'd script from media/resources, no remote
+ * content, and the script builds the DOM with textContent only (cluster and reason texts are data,
+ * never markup).
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ResourcesMonitor } from '../resources/monitor';
+import { utilisationCluster, type UtilisationCluster } from '../resources/utilisation';
+
+export class UtilisationPanel implements vscode.Disposable {
+  static readonly viewType = 'slurm.resources.utilisation';
+  private panel: vscode.WebviewPanel | undefined;
+  private focusCluster: string | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly monitor: ResourcesMonitor,
+    /** Tells the monitor that someone looks at the figures (keeps the pollers running). */
+    private readonly onVisibility: (visible: boolean) => void,
+  ) {}
+
+  /** Opens (or reveals) the panel; `cluster` scrolls that cluster into view. */
+  show(cluster?: string): void {
+    this.focusCluster = cluster;
+    if (this.panel) {
+      this.panel.reveal(vscode.ViewColumn.Active);
+      this.post();
+      return;
+    }
+    const mediaRoot = vscode.Uri.joinPath(this.extensionUri, 'media', 'resources');
+    const panel = vscode.window.createWebviewPanel(UtilisationPanel.viewType, 'Slurm Utilisation', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [mediaRoot],
+      retainContextWhenHidden: false,
+    });
+    this.panel = panel;
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'slurm.svg');
+    panel.webview.html = this.html(panel.webview, mediaRoot);
+    const subs = [
+      this.monitor.onDidChange(() => this.post()),
+      panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
+      panel.onDidChangeViewState((e) => {
+        this.onVisibility(e.webviewPanel.visible);
+        if (e.webviewPanel.visible) this.post();
+      }),
+      panel.onDidDispose(() => {
+        for (const s of subs) s.dispose();
+        this.panel = undefined;
+        this.onVisibility(false);
+      }),
+    ];
+    this.onVisibility(true);
+  }
+
+  get isOpen(): boolean {
+    return this.panel !== undefined;
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+
+  private onMessage(message: unknown): void {
+    if (typeof message !== 'object' || message === null) return;
+    const m = message as { type?: unknown; cluster?: unknown };
+    if (m.type === 'ready') this.post();
+    else if (m.type === 'refresh') void this.monitor.refresh(typeof m.cluster === 'string' ? m.cluster : undefined);
+  }
+
+  private post(): void {
+    if (!this.panel) return;
+    const clusters: UtilisationCluster[] = this.monitor.clusters().flatMap((name) => {
+      const state = this.monitor.state(name);
+      return state ? [utilisationCluster(state)] : [];
+    });
+    void this.panel.webview.postMessage({ type: 'update', clusters, focus: this.focusCluster });
+  }
+
+  private html(webview: vscode.Webview, mediaRoot: vscode.Uri): string {
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'utilisation.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'utilisation.css'));
+    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource}`, `font-src ${webview.cspSource}`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>Slurm Utilisation</title>
+</head>
+<body>
+<header class="top">
+  <h1>Cluster utilisation</h1>
+  <div class="legend" aria-label="Legend">
+    <span><i class="sw used"></i>in use</span><span><i class="sw partial"></i>mixed</span><span><i class="sw down"></i>down / drained</span><span><i class="sw free"></i>free</span>
+  </div>
+  <button id="refresh" type="button" title="Read the figures again now">Refresh</button>
+</header>
+<main id="root"><p class="muted">Reading partitions and nodes…</p></main>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+}
