@@ -23,7 +23,7 @@ function numbered(count: number, sleep: string, prefix = 'line'): string {
 
 describe('following a job log', () => {
   it('a job printing a numbered line every 200 ms for 10 s: every line once, in order; ends by itself after COMPLETED', async () => {
-    const id = await jobs.submit(['--job-name=numbered', '-o', `${jobs.dir}/%j.out`], numbered(50, 0.2));
+    const id = await jobs.submit(['--job-name=numbered', '-o', `${jobs.dir}/%j.out`], numbered(50, "0.2"));
     const [target] = await resolveTargets(transport, jobs.ctx, 'bundled', id);
     assert.equal(target.stdoutPath, `${jobs.dir}/${id}.out`);
     const watcher = jobs.watcher();
@@ -43,7 +43,7 @@ describe('following a job log', () => {
   });
 
   it("an array job: each task's log is followed to its end", async () => {
-    const id = await jobs.submit(['--job-name=arr', '--array=1-3', '-o', `${jobs.dir}/arr-%A_%a.out`], `${numbered(5, 0.1, 'task $SLURM_ARRAY_TASK_ID line')}`);
+    const id = await jobs.submit(['--job-name=arr', '--array=1-3', '-o', `${jobs.dir}/arr-%A_%a.out`], `${numbered(5, "0.1", 'task $SLURM_ARRAY_TASK_ID line')}`);
     const targets = await resolveTargets(transport, jobs.ctx, 'bundled', id);
     assert.deepEqual(targets.map((t) => t.jobId).sort(), [`${id}_1`, `${id}_2`, `${id}_3`]);
     const watcher = jobs.watcher();

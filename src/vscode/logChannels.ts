@@ -1,0 +1,92 @@
+/**
+ * The VS Code side of a followed log: one OutputChannel per job named `Slurm <id> <name>` (and a
+ * `Slurm <id> <name> (stderr)` one when stderr has its own channel). Re-following a job reuses its
+ * channel. A bounded copy of what each channel shows is kept for the extension API (tests read it;
+ * VS Code offers no way to read an output channel back).
+ */
+import * as vscode from 'vscode';
+import type { FollowerSink, LogTarget } from '../logs/jobLogFollower';
+import { LogOutput, type LogStream, type TextAppender } from '../logs/logOutput';
+
+const MIRROR_LIMIT = 1024 * 1024;
+
+interface JobChannels {
+  out: vscode.OutputChannel;
+  err?: vscode.OutputChannel;
+  mirror: { out: string; err: string };
+}
+
+export function channelName(target: Pick<LogTarget, 'jobId' | 'jobName'>, stream: LogStream | 'both' = 'both'): string {
+  return `Slurm ${target.jobId} ${target.jobName}${stream === 'stderr' ? ' (stderr)' : ''}`;
+}
+
+export class JobLogChannels implements vscode.Disposable {
+  private readonly channels = new Map<string, JobChannels>();
+
+  /** A sink writing to the job's channel(s); `separateStderr` gives stderr a channel of its own. */
+  sinkFor(target: LogTarget, separateStderr: boolean): FollowerSink {
+    const entry = this.entry(target, separateStderr && target.stderrPath !== target.stdoutPath);
+    const appender = (channel: vscode.OutputChannel, which: 'out' | 'err'): TextAppender => ({
+      append: (text) => {
+        channel.append(text);
+        const m = entry.mirror[which] + text;
+        entry.mirror[which] = m.length > MIRROR_LIMIT ? m.slice(m.length - MIRROR_LIMIT) : m;
+      },
+    });
+    const out = new LogOutput(appender(entry.out, 'out'), { interleave: entry.err === undefined });
+    const err = entry.err ? new LogOutput(appender(entry.err, 'err'), { interleave: false }) : undefined;
+    return {
+      data: (stream, chunk) => (stream === 'stderr' && err ? err : out).data(stream, chunk),
+      notice: (text, stream) => {
+        if (stream === 'stderr' && err) err.notice(text);
+        else {
+          out.notice(text);
+          if (stream === undefined) err?.notice(text);
+        }
+      },
+      end: () => {
+        out.end();
+        err?.end();
+        out.dispose();
+        err?.dispose();
+      },
+    };
+  }
+
+  show(target: Pick<LogTarget, 'profileName' | 'jobId'>, preserveFocus = true): void {
+    this.channels.get(key(target))?.out.show(preserveFocus);
+  }
+
+  /** What the job's channel(s) show now (bounded), for the extension API. */
+  text(profileName: string, jobId: string): { out: string; err?: string } | undefined {
+    const entry = this.channels.get(key({ profileName, jobId }));
+    if (!entry) return undefined;
+    return entry.err ? { out: entry.mirror.out, err: entry.mirror.err } : { out: entry.mirror.out };
+  }
+
+  names(): string[] {
+    return [...this.channels.values()].flatMap((c) => [c.out.name, ...(c.err ? [c.err.name] : [])]);
+  }
+
+  dispose(): void {
+    for (const c of this.channels.values()) {
+      c.out.dispose();
+      c.err?.dispose();
+    }
+    this.channels.clear();
+  }
+
+  private entry(target: LogTarget, wantErr: boolean): JobChannels {
+    let entry = this.channels.get(key(target));
+    if (!entry) {
+      entry = { out: vscode.window.createOutputChannel(channelName(target), 'log'), mirror: { out: '', err: '' } };
+      this.channels.set(key(target), entry);
+    }
+    if (wantErr && !entry.err) entry.err = vscode.window.createOutputChannel(channelName(target, 'stderr'), 'log');
+    return entry;
+  }
+}
+
+function key(t: Pick<LogTarget, 'profileName' | 'jobId'>): string {
+  return `${t.profileName}\u0000${t.jobId}`;
+}

@@ -1,0 +1,182 @@
+/**
+ * The live-logs feature: follow a job's logs into output channels, open a log read-only, stop
+ * following. Owns the follower registry, one job-status watcher per cluster connection, the
+ * channels and the `slurm-log:` document provider; commands (src/commands) stay thin.
+ */
+import * as vscode from 'vscode';
+import { UserFacingError } from '../core/errors';
+import { logger } from '../core/logger';
+import { FollowerRegistry } from '../logs/followerRegistry';
+import { JobLogFollower } from '../logs/jobLogFollower';
+import { JobStatusWatcher, slurmJobStatusLookup } from '../logs/jobStatus';
+import { parseLogSettings, type LogSettings } from '../logs/logSettings';
+import type { LogsApi } from '../logs/logsApi';
+import { resolveTargets, targetFromRow, type ResolvedTarget } from '../logs/logTargets';
+import { clusterContext } from '../session/slurmJobLister';
+import type { Transport } from '../transport/types';
+import { followLogCommand } from '../commands/followLog';
+import { openLogCommand } from '../commands/openLog';
+import { stopFollowingCommand } from '../commands/stopFollowing';
+import { JobLogChannels } from './logChannels';
+import { LOG_SCHEME, LogDocumentProvider } from './logDocuments';
+import { pickTasks, type JobRef } from './logJobPicker';
+import type { Services } from './services';
+
+export class LogsController implements vscode.Disposable {
+  readonly registry: FollowerRegistry;
+  readonly channels = new JobLogChannels();
+  readonly documents: LogDocumentProvider;
+  private readonly watchers = new Map<string, { transport: Transport; watcher: JobStatusWatcher }>();
+  private current: LogSettings;
+
+  constructor(private readonly services: Services) {
+    this.current = this.readSettings(false);
+    this.registry = new FollowerRegistry(() => this.current.maxFollowed);
+    this.documents = new LogDocumentProvider({
+      transport: (name) => services.registry.get(name)?.transport,
+      readOptions: () => ({ ...this.readOptions(), timeoutMs: this.timeoutMs() }),
+    });
+    this.registry.onDidChange(() => void vscode.commands.executeCommand('setContext', 'slurm.logs.followingCount', this.registry.size));
+  }
+
+  get settings(): LogSettings {
+    return this.current;
+  }
+
+  reloadSettings(): void {
+    this.current = this.readSettings(true);
+  }
+
+  /** The files of a job reference: the row's resolved paths, or the Slurm layer's for the id. */
+  async targetsOf(ref: JobRef, allowAll: boolean): Promise<ResolvedTarget[] | undefined> {
+    const fromRow = ref.row ? targetFromRow(ref.profileName, ref.row) : undefined;
+    if (fromRow) return [fromRow];
+    const session = this.session(ref.profileName);
+    const resolved = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `Slurm: finding the logs of ${ref.jobId}` },
+      async () => {
+        const ctx = await clusterContext(session.transport, { timeoutMs: this.timeoutMs() });
+        return resolveTargets(session.transport, ctx, ref.profileName, ref.jobId, { timeoutMs: this.timeoutMs() });
+      },
+    );
+    if (resolved.length === 1) return resolved;
+    return pickTasks(ref.jobId, resolved, allowAll);
+  }
+
+  /** Starts following (or shows the running follower of) each target. */
+  follow(targets: readonly ResolvedTarget[]): string[] {
+    const fresh = targets.filter((t) => !this.registry.get(t.profileName, t.jobId));
+    this.registry.assertRoom(fresh.length);
+    const names: string[] = [];
+    for (const target of targets) {
+      const session = this.session(target.profileName);
+      const { follower, existing } = this.registry.add(target.profileName, target.jobId, () => {
+        const sink = this.channels.sinkFor(target, this.current.stderr === 'separateChannel');
+        if (target.guessed) sink.notice(`Slurm no longer reports this job's log paths; assuming Slurm's default name ${target.stdoutPath}.`);
+        return new JobLogFollower(session.transport, this.watcherFor(target.profileName, session.transport), target, sink, {
+          tailLines: this.current.tailLines,
+          bigFileBytes: this.current.bigFileKb * 1024,
+          probeTimeoutMs: this.timeoutMs(),
+        });
+      });
+      if (!existing) follower.start();
+      names.push(...this.channels.names().filter((n) => n.startsWith(`Slurm ${target.jobId} `)));
+    }
+    if (targets[0]) this.channels.show(targets[0]);
+    return names;
+  }
+
+  async openLog(target: ResolvedTarget, stream: 'stdout' | 'stderr'): Promise<void> {
+    const path = stream === 'stdout' ? target.stdoutPath : target.stderrPath;
+    if (stream === 'stderr' && target.stderrPath === target.stdoutPath) {
+      void vscode.window.showInformationMessage(`Job ${target.jobId} writes stderr into the same file as stdout (${path}).`);
+    }
+    const uri = LogDocumentProvider.uri(target.profileName, target.jobId, stream, path);
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading ${path}…`, cancellable: true }, async (_p, token) => {
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      try {
+        await this.documents.load(uri, abort.signal);
+      } finally {
+        sub.dispose();
+      }
+    });
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.languages.setTextDocumentLanguage(doc, 'log');
+    await vscode.window.showTextDocument(doc, { preview: true });
+  }
+
+  readOptions(): { tailLines: number; bigFileBytes: number } {
+    return { tailLines: this.current.tailLines, bigFileBytes: this.current.bigFileKb * 1024 };
+  }
+
+  dispose(): void {
+    void this.registry.stopAll('Stopped following (extension shutting down).');
+    for (const w of this.watchers.values()) w.watcher.dispose();
+    this.watchers.clear();
+    this.channels.dispose();
+    this.documents.dispose();
+  }
+
+  private session(profileName: string) {
+    const session = this.services.registry.get(profileName);
+    if (!session) throw new UserFacingError(`The cluster profile "${profileName}" is not configured.`, 'Check slurm.profiles in the settings.');
+    return session;
+  }
+
+  /** One status watcher per connection; a recreated session (new transport) gets a new one. */
+  private watcherFor(profileName: string, transport: Transport): JobStatusWatcher {
+    const known = this.watchers.get(profileName);
+    if (known && known.transport === transport) return known.watcher;
+    known?.watcher.dispose();
+    const lookup = slurmJobStatusLookup(transport, (signal) => clusterContext(transport, { signal, timeoutMs: this.timeoutMs() }), { timeoutMs: this.timeoutMs() });
+    const watcher = new JobStatusWatcher(lookup, 2_000);
+    this.watchers.set(profileName, { transport, watcher });
+    return watcher;
+  }
+
+  private timeoutMs(): number {
+    return this.services.settings().commandTimeoutSeconds * 1000;
+  }
+
+  private readSettings(report: boolean): LogSettings {
+    const config = vscode.workspace.getConfiguration('slurm.logs');
+    const { settings, problems } = parseLogSettings({
+      maxFollowed: config.get('maxFollowed'),
+      stderr: config.get('stderr'),
+      bigFileKb: config.get('bigFileKb'),
+      tailLines: config.get('tailLines'),
+      followAfterSubmit: config.get('followAfterSubmit'),
+    });
+    for (const p of problems) {
+      logger.warn(p);
+      if (report) void vscode.window.showWarningMessage(`Slurm Workbench settings: ${p}`);
+    }
+    return settings;
+  }
+}
+
+export function registerLogs(services: Services): LogsApi {
+  const logs = new LogsController(services);
+  const { context } = services;
+  context.subscriptions.push(
+    logs,
+    vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs.documents),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('slurm.logs')) logs.reloadSettings();
+    }),
+    vscode.commands.registerCommand('slurm.followLog', followLogCommand(logs, services.registry)),
+    vscode.commands.registerCommand('slurm.openStdout', openLogCommand(logs, services.registry, 'stdout')),
+    vscode.commands.registerCommand('slurm.openStderr', openLogCommand(logs, services.registry, 'stderr')),
+    vscode.commands.registerCommand('slurm.stopFollowingLog', stopFollowingCommand(logs)),
+  );
+  return {
+    follow: async (profileName, jobId) => {
+      const targets = await logs.targetsOf({ profileName, jobId, isArray: false, row: services.registry.get(profileName)?.snapshot.jobs.find((j) => j.id === jobId) }, true);
+      return targets ? logs.follow(targets) : [];
+    },
+    channelText: (profileName, jobId) => logs.channels.text(profileName, jobId),
+    followed: () => logs.registry.all().map((f) => ({ profileName: f.target.profileName, jobId: f.target.jobId, state: f.state })),
+    stopAll: () => logs.registry.stopAll(),
+  };
+}
