@@ -76,6 +76,8 @@ SW_KEY="$SW_BED/keys/slurmuser_ed25519"
 SW_KNOWN_HOSTS="$SW_BED/known_hosts"
 
 SW_PACKAGES=(slurmctld slurmd slurm-client slurmdbd munge mariadb-server openssh-server openssh-client sshpass)
+# Extra `apt-get install` options; an overlay may set them (24.11 skips Recommends: no systemd).
+[[ -n ${SW_APT_OPTIONS+set} ]] || SW_APT_OPTIONS=()
 
 sw_log() { printf '[cluster] %s\n' "$*"; }
 sw_die() { printf '[cluster] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -193,7 +195,7 @@ sw_install_packages() {
     created_policy=1
   fi
   apt-get update -q || sw_die "apt-get update failed (network? /etc/apt/sources.list?)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}" ||
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${SW_APT_OPTIONS[@]}" "${packages[@]}" ||
     sw_die "apt-get install of ${packages[*]} failed"
   ((created_policy)) && rm -f /usr/sbin/policy-rc.d
   return 0

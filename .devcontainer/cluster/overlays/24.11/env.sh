@@ -11,6 +11,8 @@ SW_DEBIAN_MIRROR=${SW_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # The root, on the host. Kept across runs (the debootstrap is the slow part); down-24.11.sh only
 # unmounts it. Delete the folder (after down-24.11.sh) to start from scratch.
 SW_CHROOT_DIR=${SW_CHROOT_DIR:-/var/lib/slurm-workbench/trixie-root}
+# Inside the root only what the daemons need: Recommends would add systemd, logind and ~400 MB.
+SW_APT_OPTIONS=(--no-install-recommends)
 
 : "${SW_CLUSTER_NAME:=bundled2411}"
 : "${SW_CTLD_PORT:=7817}"
