@@ -71,6 +71,8 @@
     root.replaceChildren();
     if (!m.clusters.length) root.appendChild(el('p', 'muted', 'No cluster profiles yet: add one with "Slurm: Add Cluster Profile".'));
     for (const c of m.clusters) root.appendChild(cluster(c, m.focus));
+    // Tells the extension the picture is drawn (its show() resolves on this).
+    vscode.postMessage({ type: 'rendered', partitions: m.clusters.reduce((n, c) => n + c.partitions.length, 0) });
   });
 
   document.getElementById('refresh')?.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));

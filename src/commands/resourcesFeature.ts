@@ -100,5 +100,5 @@ async function announce({ watch, result, resources }: WatchFired, secrets: vscod
     }
   }
   const action = await vscode.window.showInformationMessage(`Resources free — ${message}`, 'Show Utilisation');
-  if (action) panel.show(c.cluster);
+  if (action) void panel.show(c.cluster);
 }

@@ -81,7 +81,7 @@ export function partitionBars(r: ClusterResources, p: PartitionResources): Utili
   bars.push({
     label: 'Nodes',
     total: c.total,
-    summary: `${c.idle} idle · ${c.mixed} mixed · ${c.allocated} allocated${otherDown ? ` · ${otherDown} down/drained` : ''}`,
+    summary: [`${c.idle} idle`, ...(c.mixed ? [`${c.mixed} mixed`] : []), ...(c.allocated ? [`${c.allocated} allocated`] : []), ...(otherDown ? [`${otherDown} down/drained`] : [])].join(' · '),
     segments: [...seg('used', c.allocated, `${c.allocated} allocated`), ...seg('partial', c.mixed, `${c.mixed} mixed`), ...seg('down', otherDown, `${otherDown} down/drained/reserved`), ...seg('free', c.idle, `${c.idle} idle`)],
   });
   const memDown = members.filter((n) => n.category === 'unavailable' || n.category === 'other').reduce((s, n) => s + n.memoryMb.total, 0);

@@ -165,10 +165,15 @@ function barLine(label: string, free: number, total: number, extra = ''): string
   return `\`${label.padEnd(5)} ${textBar(used, total)}\` ${free}/${total} free (${percent(used, total)}% busy)${extra}  \n`;
 }
 
+/** Small clusters open with their nodes showing; big ones would drown the partitions. */
+const EXPAND_UP_TO_NODES = 16;
+
 function partitionItem(r: ClusterResources, p: PartitionResources): vscode.TreeItem {
-  const item = new vscode.TreeItem(p.name, vscode.TreeItemCollapsibleState.Collapsed);
+  const expand = r.nodes.length <= EXPAND_UP_TO_NODES;
+  const item = new vscode.TreeItem(p.name, expand ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `resources:${r.cluster}:${p.name}`;
   item.description = partitionDescription(p);
+  item.accessibilityInformation = { label: `Partition ${p.name}: ${item.description}` };
   item.contextValue = 'resourcePartition';
   const busy = p.cpus.free === 0 && (p.gpus.total === 0 || p.gpus.free === 0);
   item.iconPath = !p.acceptsJobs
@@ -195,6 +200,7 @@ function nodeItem(cluster: string, partition: string, n: NodeResources): vscode.
   const item = new vscode.TreeItem(n.name, vscode.TreeItemCollapsibleState.None);
   item.id = `resources:${cluster}:${partition}:${n.name}`;
   item.description = nodeDescription(n);
+  item.accessibilityInformation = { label: `Node ${n.name}: ${item.description}` };
   item.contextValue = `resourceNode:${n.category}`;
   const [icon, color] = NODE_ICON[n.category];
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
@@ -220,6 +226,7 @@ function watchItem(w: ResourceWatch): vscode.TreeItem {
   const item = new vscode.TreeItem(`Waiting for ${describeCondition(w.condition)}`, vscode.TreeItemCollapsibleState.None);
   item.id = `resources:${w.condition.cluster}:${w.id}`;
   item.description = w.last ? `${w.last.free} free now` : 'checking…';
+  item.accessibilityInformation = { label: `${String(item.label)}, ${item.description}` };
   item.iconPath = new vscode.ThemeIcon('bell', new vscode.ThemeColor('charts.blue'));
   item.contextValue = 'resourceWatch';
   const tip = new vscode.MarkdownString();

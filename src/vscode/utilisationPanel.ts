@@ -14,6 +14,7 @@ export class UtilisationPanel implements vscode.Disposable {
   static readonly viewType = 'slurm.resources.utilisation';
   private panel: vscode.WebviewPanel | undefined;
   private focusCluster: string | undefined;
+  private renderedWaiters: ((partitions: number) => void)[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -22,13 +23,23 @@ export class UtilisationPanel implements vscode.Disposable {
     private readonly onVisibility: (visible: boolean) => void,
   ) {}
 
-  /** Opens (or reveals) the panel; `cluster` scrolls that cluster into view. */
-  show(cluster?: string): void {
+  /**
+   * Opens (or reveals) the panel; `cluster` scrolls that cluster into view. Resolves when the page
+   * has drawn the figures (with the number of partitions drawn), or undefined after 20 s.
+   */
+  show(cluster?: string): Promise<number | undefined> {
     this.focusCluster = cluster;
+    const rendered = new Promise<number | undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), 20_000);
+      this.renderedWaiters.push((n) => {
+        clearTimeout(timer);
+        resolve(n);
+      });
+    });
     if (this.panel) {
       this.panel.reveal(vscode.ViewColumn.Active);
       this.post();
-      return;
+      return rendered;
     }
     const mediaRoot = vscode.Uri.joinPath(this.extensionUri, 'media', 'resources');
     const panel = vscode.window.createWebviewPanel(UtilisationPanel.viewType, 'Slurm Utilisation', vscode.ViewColumn.Active, {
@@ -53,6 +64,7 @@ export class UtilisationPanel implements vscode.Disposable {
       }),
     ];
     this.onVisibility(true);
+    return rendered;
   }
 
   get isOpen(): boolean {
@@ -67,6 +79,10 @@ export class UtilisationPanel implements vscode.Disposable {
     if (typeof message !== 'object' || message === null) return;
     const m = message as { type?: unknown; cluster?: unknown };
     if (m.type === 'ready') this.post();
+    else if (m.type === 'rendered') {
+      const n = typeof (message as { partitions?: unknown }).partitions === 'number' ? (message as { partitions: number }).partitions : 0;
+      for (const resolve of this.renderedWaiters.splice(0)) resolve(n);
+    }
     else if (m.type === 'refresh') void this.monitor.refresh(typeof m.cluster === 'string' ? m.cluster : undefined);
   }
 

@@ -14,6 +14,7 @@ const testFiles: ReadonlyArray<() => Promise<unknown>> = [
   () => import('./activation.test.js'),
   () => import('./jobsView.test.js'),
   () => import('./logs.test.js'),
+  () => import('./resources.test.js'),
 ];
 
 export function resultsFile(): string {

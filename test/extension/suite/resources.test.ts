@@ -1,0 +1,103 @@
+// The Resources view and the utilisation picture inside a real VS Code, against the real bundled
+// cluster over the real sshd: a GPU job of ours holds one GPU, the view's model (returned by the
+// refresh command) shows it the way sinfo does, a pending "wait for 4 GPUs" watch sits in the view,
+// and both the view and the webview are photographed.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { readBed, sshRun, type Bed } from '../../integration/bed';
+import type { ClusterResourcesState } from '../../../src/resources/monitor';
+import { takeScreenshot } from './screenshot';
+
+// out/test/extension/suite/index.js -> the repository root is four levels up.
+const bedFile = path.resolve(__dirname, '../../../../.bed/cluster.json');
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+suite('Resources view against the bundled cluster', () => {
+  let bed: Bed;
+  const submitted: string[] = [];
+  let watchId: string | undefined;
+
+  suiteSetup(async () => {
+    bed = readBed(bedFile);
+    const ext = vscode.extensions.getExtension('slurm-workbench.slurm-workbench');
+    assert.ok(ext);
+    await ext.activate();
+    await vscode.workspace.getConfiguration('slurm').update(
+      'profiles',
+      [{ name: 'bundled', kind: 'ssh', host: bed.sshHost, port: bed.sshPort, user: bed.user, auth: 'key', identityFile: bed.identityFile, knownHostsFile: bed.knownHostsFile }],
+      vscode.ConfigurationTarget.Global,
+    );
+  });
+
+  suiteTeardown(async () => {
+    if (watchId) await vscode.commands.executeCommand('slurm.resources.cancelWait', watchId);
+    if (submitted.length) await sshRun(`scancel ${submitted.join(' ')}`, { bed });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.getConfiguration('slurm').update('profiles', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  test('partitions with free CPUs/GPUs match sinfo while our GPU job runs; a watch shows in the view', async () => {
+    const job = await sshRun(`sbatch --parsable -J 'wb resources view' -p gpu --gres=gpu:1 -c 2 -t 5 --wrap 'sleep 240'`, { bed });
+    assert.equal(job.code, 0, job.stderr);
+    const id = job.stdout.trim();
+    submitted.push(id);
+    const node = await waitFor(`job ${id} running`, async () => {
+      const r = await sshRun(`squeue -h -j ${id} -o '%T %N'`, { bed });
+      const [state, n] = r.stdout.trim().split(' ');
+      return state === 'RUNNING' ? n : undefined;
+    });
+
+    await vscode.commands.executeCommand('slurm.resources.focus');
+    const state = await waitFor('the Resources model with our job', async () => {
+      const states = await vscode.commands.executeCommand<ClusterResourcesState[]>('slurm.resources.refresh', 'bundled');
+      const s = states.find((x) => x.cluster === 'bundled');
+      const n = s?.resources?.nodes.find((x) => x.name === node);
+      return n && n.gpus.free < n.gpus.total && n.cpus.allocated >= 2 ? s : undefined;
+    });
+    const resources = state.resources!;
+    assert.deepEqual(resources.partitions.map((p) => p.name), ['debug', 'gpu']);
+    // Same node, same moment, through sinfo directly: GRES used and CPUs agree with the model.
+    const sinfo = await sshRun(`sinfo -h -N -n ${node} -p gpu -O 'CPUsState:|,GresUsed:|'`, { bed });
+    const [cpusState, gresUsed] = sinfo.stdout.trim().split('|');
+    const n = resources.nodes.find((x) => x.name === node)!;
+    const [alloc, idle] = cpusState.split('/').map(Number);
+    // Others' jobs may start or end between the two readings; ours (1 GPU, 2 CPUs) is in both.
+    assert.ok(alloc >= 2 && n.cpus.allocated >= 2, `sinfo ${cpusState}, model ${JSON.stringify(n.cpus)}`);
+    assert.equal(n.cpus.total, alloc + idle);
+    assert.match(gresUsed, /^gpu:[12]/);
+
+    watchId = await vscode.commands.executeCommand<string>('slurm.resources.waitFor', { cluster: 'bundled', partition: 'gpu', resource: 'gpu', count: 4, onOneNode: false });
+    assert.match(watchId ?? '', /^watch-\d+$/);
+    await vscode.commands.executeCommand('slurm.resources.refresh', 'bundled');
+    await takeScreenshot('resources-view', { waitForSelector: '.monaco-list-row[aria-label^="Waiting for 4 GPUs free in gpu"]' });
+    await takeScreenshot('resources-view-nodes', { waitForSelector: `.monaco-list-row[aria-label^="Node ${node}: "][aria-label*="GPU free"]` });
+  });
+
+  test('the utilisation picture draws every partition', async () => {
+    const drawn = await vscode.commands.executeCommand<number | undefined>('slurm.resources.showUtilisation', 'bundled');
+    assert.equal(drawn, 2, 'both partitions drawn in the webview');
+    await takeScreenshot('resources-utilisation', { waitForSelector: 'iframe.webview' });
+  });
+
+  test('cancelling the watch removes it', async () => {
+    assert.ok(watchId);
+    const cancelled = await vscode.commands.executeCommand<boolean>('slurm.resources.cancelWait', watchId);
+    assert.equal(cancelled, true);
+    watchId = undefined;
+  });
+});
