@@ -7,7 +7,10 @@ export function revealJobCommand(services: Services) {
     const id = String(jobId);
     const session = services.registry.get(cluster);
     if (!session) return false;
-    if (!session.snapshot.jobs.some((j) => j.id === id)) await session.refresh('submit');
+    if (!session.snapshot.jobs.some((j) => j.id === id)) {
+      session.expectJob(id);
+      await session.refresh('submit');
+    }
     const node = services.jobsTree.findJob(cluster, id);
     if (!node) return false;
     await services.jobsView.reveal(node, { select: true, focus: false, expand: true });

@@ -93,6 +93,11 @@ export class ClusterSession extends Disposable {
     return this.poller.refresh(reason);
   }
 
+  /** A job just submitted from VS Code: report its end even if it finishes before a poll sees it. */
+  expectJob(id: string, name = ''): void {
+    this.tracker.expectJob({ id, name });
+  }
+
   setVisible(visible: boolean): void {
     this.poller.setVisible(visible);
   }

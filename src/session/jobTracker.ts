@@ -60,6 +60,12 @@ export class JobTracker {
   private finished = new Map<string, JobRow>();
   /** Ids that left the queue and await a final record: id -> (last active row, attempts). */
   private unconfirmed = new Map<string, { row: JobRow; attempts: number }>();
+  /**
+   * Arrays whose pending remainder ("12_[3-9%2]") shrank or vanished: tasks left it, and some may
+   * have started AND finished between two polls, never showing as a task. We ask sacct for the whole
+   * array (by its id) for a few cycles to learn those tasks' ends. id -> cycles left.
+   */
+  private arraysToAsk = new Map<string, { row: JobRow; cycles: number }>();
   private lastHistoryAt = Number.NEGATIVE_INFINITY;
   private first = true;
 
@@ -67,6 +73,15 @@ export class JobTracker {
     private readonly options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * A job we know exists (e.g. just submitted from VS Code) even if it finishes before any poll sees
+   * it in the queue: unless the queue shows it, accounting is asked for it by id.
+   */
+  expectJob(row: Pick<JobRow, 'id' | 'name'>): void {
+    if (this.active.has(row.id) || this.finished.has(row.id)) return;
+    this.unconfirmed.set(row.id, { row: { actionId: row.id, state: 'PENDING', source: 'squeue', ...row }, attempts: 0 });
+  }
 
   /** Finished jobs remembered from earlier sessions (they show until accounting says otherwise). */
   seedFinished(rows: readonly JobRow[]): void {
@@ -98,8 +113,10 @@ export class JobTracker {
       }
     }
     for (const [id, row] of this.active) {
-      // A pending array remainder ("12_[3-5]") shrinks into tasks; it never "finishes" by itself.
-      if (!next.has(id) && isConcreteId(id)) this.unconfirmed.set(id, { row, attempts: 0 });
+      if (next.has(id)) continue;
+      if (isConcreteId(id)) this.unconfirmed.set(id, { row, attempts: 0 });
+      // A pending array remainder never "finishes" itself: it shrinks as tasks start.
+      else if (row.arrayJobId) this.arraysToAsk.set(row.arrayJobId, { row, cycles: 3 });
     }
     this.active = next;
 
@@ -113,6 +130,7 @@ export class JobTracker {
     // Ids the window did not answer for (e.g. held jobs cancelled before starting) are asked by id.
     const answered = new Set(records.map((r) => r.id.text));
     const toAsk = [...this.unconfirmed.keys()].filter((id) => !answered.has(id));
+    for (const arrayId of this.arraysToAsk.keys()) if (!toAsk.includes(arrayId)) toAsk.push(arrayId);
     if (toAsk.length > 0) {
       calls.push('sacct');
       records.push(...(await runner.run(sacctCall(ctx, toAsk))));
@@ -122,14 +140,19 @@ export class JobTracker {
       const id = rec.id.text;
       if (this.active.has(id) || !isFinalRecord(rec)) continue;
       const pending = this.unconfirmed.get(id);
-      const row = rowFromSacct(rec, pending?.row ?? this.finished.get(id));
       const known = this.finished.get(id);
+      const viaArray = rec.id.kind === 'arrayTask' && !known ? this.arraysToAsk.get(String(rec.id.arrayJobId)) : undefined;
       this.unconfirmed.delete(id);
-      if (pending) events.push({ kind: 'finished', job: row, before: pending.row });
+      const row = rowFromSacct(rec, pending?.row ?? known);
+      if (pending || viaArray) events.push({ kind: 'finished', job: row, before: pending?.row ?? viaArray?.row });
       if (!known || !sameJobRow(known, row)) this.finished.set(id, row);
     }
     for (const [id, entry] of this.unconfirmed) {
       if (++entry.attempts >= this.options.maxConfirmAttempts) this.unconfirmed.delete(id);
+    }
+    for (const [id, entry] of this.arraysToAsk) {
+      // Keep asking while the remainder is still shrinking; stop a few cycles after it settles.
+      if (--entry.cycles <= 0) this.arraysToAsk.delete(id);
     }
     this.trimFinished();
     this.first = false;
