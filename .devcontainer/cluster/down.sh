@@ -13,4 +13,4 @@ stop_sshd login
 stop_slurm
 sw_stop "$SW_DB_PID" mariadbd
 sw_stop "$SW_MUNGE_PID" munged
-sw_log "bundled cluster stopped (state kept in $SW_STATE and $SW_DB_DATADIR)"
+sw_log "cluster \"$SW_CLUSTER_NAME\" stopped (state kept in $SW_STATE and $SW_DB_DATADIR)"
