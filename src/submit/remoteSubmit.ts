@@ -48,8 +48,9 @@ export class SbatchRefusedError extends UserFacingError {
     readonly explanation: SbatchErrorExplanation | undefined,
     cause?: unknown,
   ) {
+    // One line: notifications do not show line breaks. sbatch's own lines are kept verbatim.
     super(
-      explanation ? `sbatch refused the job — ${explanation.summary}\n${sbatchMessage}` : `sbatch refused the job:\n${sbatchMessage}`,
+      `${explanation ? `${explanation.summary} ` : ''}sbatch said: ${sbatchMessage.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')}`,
       explanation?.hint ?? 'Fix the script or your answers and submit again.',
       { cause },
     );
