@@ -35,7 +35,44 @@ function prepareWorkspace(): string {
   return dir;
 }
 
+/**
+ * One extension test run at a time per clone: runs share test-output/ (results file, screenshot
+ * requests), so a second run waits for the first instead of answering its screenshot requests.
+ */
+async function acquireRunLock(): Promise<void> {
+  const lock = path.join(repoRoot, 'test-output', 'extension.lock');
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  const deadline = Date.now() + 30 * 60_000;
+  let told = false;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      process.on('exit', () => fs.rmSync(lock, { recursive: true, force: true }));
+      return;
+    } catch {
+      const holder = Number(fs.readFileSync(path.join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+      let alive: boolean;
+      try {
+        if (holder > 0) process.kill(holder, 0);
+        alive = holder > 0;
+      } catch {
+        alive = false;
+      }
+      if (!alive) {
+        fs.rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`another extension test run (pid ${holder}) holds ${lock} for too long`);
+      if (!told) console.log(`[test:extension] waiting for another extension test run (pid ${holder}) to finish`);
+      told = true;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
 async function main(): Promise<number> {
+  await acquireRunLock();
   timed('build (node esbuild.mjs --tests)', () =>
     execFileSync(process.execPath, ['esbuild.mjs', '--tests'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] }),
   );
@@ -80,6 +117,9 @@ async function main(): Promise<number> {
   console.log(`${passed} passed, ${failed} failed`);
   return runFailure || !summary || failed > 0 || passed === 0 ? 1 : 0;
 }
+
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
 
 main().then(
   (code) => process.exit(code),
