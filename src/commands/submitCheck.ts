@@ -1,0 +1,35 @@
+/** slurm.checkSubmit: `sbatch --test-only` on the composed script — would it be accepted, and when would it start? */
+import * as vscode from 'vscode';
+import { checkRemote, type TestOnlyResult } from '../submit/remoteSubmit';
+import type { Services } from '../vscode/services';
+import { optionsFromArgs, prepareSubmission, remoteRootFor, reportSubmitError } from './submitFlow';
+
+export function checkSubmitCommand(services: Services) {
+  return async (arg?: unknown): Promise<({ ok: true } & TestOnlyResult) | { ok: false; error: string; cancelled?: boolean }> => {
+    try {
+      const prepared = await prepareSubmission(services, optionsFromArgs(arg));
+      const { session, job } = prepared;
+      const timeoutMs = Math.max(services.settings().commandTimeoutSeconds * 1000, 60_000);
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Checking ${job.scriptName} on ${session.profileName}…`, cancellable: true },
+        (_p, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          return checkRemote(session.transport, {
+            remoteRoot: remoteRootFor(prepared.profile),
+            files: job.files,
+            scriptName: job.scriptName,
+            sbatchArgs: job.overrides,
+            label: 'check',
+            context: { options: prepared.options, ...(prepared.cluster ?? {}) },
+          }, { timeoutMs, signal: abort.signal });
+        },
+      );
+      const when = result.start ? `would start at ${result.start} on ${result.nodes} (${result.partition})` : result.message;
+      void vscode.window.showInformationMessage(`Check passed: ${job.scriptName} ${when}. Nothing was submitted.`);
+      return { ok: true, ...result };
+    } catch (err) {
+      return reportSubmitError('Check failed', err);
+    }
+  };
+}

@@ -1,0 +1,257 @@
+/**
+ * The submit flow shared by Submit / Check / Preview / Submit after…: which file and text, which
+ * cluster, template and answers (prompted, prefilled from the file's directives and the last
+ * choices for that file), composed into the exact script. Every prompt can be answered up front
+ * through `SubmitCommandOptions` (scripted use and tests). Thin: the logic lives in src/submit.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parseProfiles, remoteRootOf, type Profile } from '../config/profile';
+import { CancelledError, UserFacingError, errorMessage } from '../core/errors';
+import { logger } from '../core/logger';
+import type { ClusterSession } from '../session/clusterSession';
+import { runCall, sinfoCall, type ClusterInfo } from '../slurm';
+import { answersFromOptions, answersToOptions, SubmitAnswersSchema, type SubmitAnswers } from '../submit/answers';
+import { composeJob, type ComposedJob } from '../submit/compose';
+import { effectiveDirectives, parseScript } from '../submit/directives';
+import { pythonEnvOf } from '../submit/pythonEnv';
+import { loadTemplates, templatesFor, type HeaderTemplate } from '../templates/templateStore';
+import type { Services } from '../vscode/services';
+
+/** Answers given up front; anything missing is prompted for (or taken as prefilled with `acceptDefaults`). */
+export interface SubmitCommandOptions {
+  /** The file (a path or URI string); default: the active editor. */
+  uri?: string | vscode.Uri;
+  profile?: string;
+  template?: string;
+  answers?: Record<string, unknown>;
+  /** Take the prefilled value for every answer not given instead of asking. */
+  acceptDefaults?: boolean;
+  /** `--dependency=...` for this submission (Submit after…). */
+  dependency?: string;
+}
+
+export interface PreparedSubmission {
+  uri: vscode.Uri;
+  session: ClusterSession;
+  profile: Profile;
+  template: HeaderTemplate;
+  answers: SubmitAnswers;
+  job: ComposedJob;
+  cluster?: ClusterInfo;
+  /** Effective options of the submitted job (for explaining refusals). */
+  options: Map<string, string | undefined>;
+}
+
+const LAST_PROFILE_KEY = 'slurm.submit.lastProfile';
+const lastChoicesKey = (uri: vscode.Uri) => `slurm.submit.last:${uri.toString()}`;
+
+export function isSubmitOptions(x: unknown): x is SubmitCommandOptions {
+  return typeof x === 'object' && x !== null && !(x instanceof vscode.Uri) && ('answers' in x || 'uri' in x || 'profile' in x || 'template' in x || 'acceptDefaults' in x || 'dependency' in x);
+}
+
+/** Command arguments: (uri) from menus, (options) from scripts, or nothing. */
+export function optionsFromArgs(arg: unknown): SubmitCommandOptions {
+  if (arg instanceof vscode.Uri) return { uri: arg };
+  if (isSubmitOptions(arg)) return arg;
+  return {};
+}
+
+function toUri(u: string | vscode.Uri): vscode.Uri {
+  if (typeof u !== 'string') return u;
+  return u.startsWith('/') ? vscode.Uri.file(u) : vscode.Uri.parse(u);
+}
+
+async function targetDocument(options: SubmitCommandOptions): Promise<vscode.TextDocument> {
+  if (options.uri) return vscode.workspace.openTextDocument(toUri(options.uri));
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) throw new UserFacingError('There is no script to submit.', 'Open a shell or Python script in the editor, or right-click one in the Explorer.');
+  return editor.document;
+}
+
+/** The text to submit: the buffer as it is, or saved first — by setting; never rewritten otherwise. */
+async function textToSubmit(doc: vscode.TextDocument): Promise<string> {
+  if (doc.isDirty && vscode.workspace.getConfiguration('slurm.submit').get<string>('unsavedChanges', 'submitBuffer') === 'saveFirst') {
+    if (!(await doc.save())) throw new UserFacingError(`${path.basename(doc.fileName)} could not be saved.`, 'Save it yourself, or set slurm.submit.unsavedChanges to "submitBuffer".');
+  }
+  return doc.getText();
+}
+
+async function pickSession(services: Services, options: SubmitCommandOptions): Promise<{ session: ClusterSession; profile: Profile }> {
+  const { profiles } = parseProfiles(vscode.workspace.getConfiguration('slurm').get('profiles'));
+  const sessions = services.registry.all();
+  if (sessions.length === 0) throw new UserFacingError('No cluster profile is configured.', 'Add one with "Slurm: Add Cluster Profile".');
+  const state = services.context.workspaceState;
+  let name = options.profile;
+  if (name === undefined) {
+    if (sessions.length === 1) name = sessions[0].profileName;
+    else {
+      const last = state.get<string>(LAST_PROFILE_KEY);
+      const items = sessions.map((s) => ({ label: s.profileName, description: s.profileName === last ? 'last used' : undefined }));
+      items.sort((a, b) => Number(b.label === last) - Number(a.label === last));
+      name = (await vscode.window.showQuickPick(items, { title: 'Submit to which cluster?', ignoreFocusOut: true }))?.label;
+      if (name === undefined) throw new CancelledError('Submit');
+    }
+  }
+  const session = services.registry.get(name);
+  const profile = profiles.find((p) => p.name === name);
+  if (!session || !profile) throw new UserFacingError(`There is no cluster profile named "${name}".`, 'Check slurm.profiles in settings.');
+  await state.update(LAST_PROFILE_KEY, name);
+  return { session, profile };
+}
+
+async function loadAllTemplates(services: Services): Promise<HeaderTemplate[]> {
+  const folderSetting = vscode.workspace.getConfiguration('slurm.templates').get<string>('folder', '').trim();
+  const workspaceRoot = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  let userDir: string | undefined;
+  if (folderSetting) {
+    const expanded = folderSetting.startsWith('~/') ? path.join(process.env.HOME ?? '', folderSetting.slice(2)) : folderSetting;
+    userDir = path.isAbsolute(expanded) ? expanded : workspaceRoot ? path.join(workspaceRoot, expanded) : undefined;
+  }
+  const inWorkspace = userDir !== undefined && (vscode.workspace.workspaceFolders ?? []).some((f) => !path.relative(f.uri.fsPath, userDir as string).startsWith('..'));
+  const { templates, problems } = await loadTemplates({
+    builtinDir: path.join(services.context.extensionPath, 'templates'),
+    userDir,
+    userDirInWorkspace: inWorkspace,
+    trusted: vscode.workspace.isTrusted,
+  });
+  for (const p of problems) {
+    logger.warn(p.message);
+    void vscode.window.showWarningMessage(p.message);
+  }
+  return templates;
+}
+
+async function pickTemplate(templates: HeaderTemplate[], languageId: string, options: SubmitCommandOptions, lastId?: string): Promise<HeaderTemplate> {
+  const fits = templatesFor(templates, languageId === 'python' ? 'python' : 'shellscript');
+  if (options.template !== undefined) {
+    const t = fits.find((x) => x.id === options.template);
+    if (!t) throw new UserFacingError(`There is no template "${options.template}" for ${languageId} files.`, `Available: ${fits.map((x) => x.id).join(', ')}.`);
+    return t;
+  }
+  if (fits.length === 0) throw new UserFacingError(`No template fits ${languageId} files.`, 'Check slurm.templates.folder.');
+  if (fits.length === 1 || options.acceptDefaults) return fits.find((x) => x.id === lastId) ?? fits[0];
+  const items = fits.map((t) => ({ label: t.meta.label, description: t.origin === 'user' ? 'your template' : undefined, detail: t.meta.description, template: t }));
+  items.sort((a, b) => Number(b.template.id === lastId) - Number(a.template.id === lastId));
+  const picked = await vscode.window.showQuickPick(items, { title: 'Header template', ignoreFocusOut: true });
+  if (!picked) throw new CancelledError('Submit');
+  return picked.template;
+}
+
+async function clusterInfo(session: ClusterSession, services: Services): Promise<ClusterInfo | undefined> {
+  try {
+    return await runCall(session.transport, sinfoCall(), { timeoutMs: services.settings().commandTimeoutSeconds * 1000 });
+  } catch (err) {
+    logger.warn(`sinfo for the submit form failed: ${errorMessage(err)}`);
+    return undefined;
+  }
+}
+
+type Field = keyof SubmitAnswers;
+
+const prompts: { field: Field; title: string; placeholder: string }[] = [
+  { field: 'time', title: 'Time limit', placeholder: 'e.g. 30 (minutes), 2:00:00, 1-12:00:00' },
+  { field: 'cpusPerTask', title: 'CPUs per task', placeholder: 'e.g. 4' },
+  { field: 'mem', title: 'Memory per node', placeholder: 'e.g. 4G (empty: the partition default)' },
+  { field: 'gpus', title: 'GPUs per node', placeholder: '0 for none' },
+  { field: 'jobName', title: 'Job name', placeholder: 'shown by squeue' },
+];
+
+async function ask(field: Field, title: string, placeholder: string, value: unknown): Promise<unknown> {
+  const schema = SubmitAnswersSchema.shape[field];
+  const input = await vscode.window.showInputBox({
+    title,
+    placeHolder: placeholder,
+    value: value === undefined ? '' : String(value),
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      if (v.trim() === '') return undefined;
+      const r = schema.safeParse(v);
+      return r.success ? undefined : r.error.issues[0]?.message;
+    },
+  });
+  if (input === undefined) throw new CancelledError('Submit');
+  return input.trim() === '' ? undefined : input.trim();
+}
+
+async function pickPartition(cluster: ClusterInfo | undefined, current: string | undefined): Promise<string | undefined> {
+  if (!cluster || cluster.partitions.length === 0) return (await ask('partition', 'Partition', 'empty: the cluster default', current)) as string | undefined;
+  const items = cluster.partitions.map((p) => ({
+    label: p.name,
+    description: [
+      p.isDefault ? 'default' : undefined,
+      `${p.cpus.idle}/${p.cpus.total} CPUs free`,
+      p.gpus.total > 0 ? `${p.gpus.total - p.gpus.used}/${p.gpus.total} GPUs free` : undefined,
+      p.available !== 'up' ? p.available : undefined,
+    ].filter(Boolean).join(' · '),
+    picked: p.name === current,
+  }));
+  items.sort((a, b) => Number(b.label === current) - Number(a.label === current));
+  const picked = await vscode.window.showQuickPick(items, { title: 'Partition', placeHolder: current ? `current: ${current}` : 'the cluster default is marked', ignoreFocusOut: true });
+  if (!picked) throw new CancelledError('Submit');
+  return picked.label;
+}
+
+export async function prepareSubmission(services: Services, options: SubmitCommandOptions): Promise<PreparedSubmission> {
+  const doc = await targetDocument(options);
+  const text = await textToSubmit(doc);
+  const languageId = doc.languageId === 'python' || doc.fileName.endsWith('.py') ? 'python' : 'shellscript';
+  const { session, profile } = await pickSession(services, options);
+  const [templates, cluster] = await Promise.all([loadAllTemplates(services), clusterInfo(session, services)]);
+  const state = services.context.workspaceState;
+  const last = state.get<{ template?: string; answers?: Record<string, unknown> }>(lastChoicesKey(doc.uri)) ?? {};
+  const template = await pickTemplate(templates, languageId, options, last.template);
+
+  // Prefill: template defaults < last choices for this file < the file's own directives.
+  const fileOptions = effectiveDirectives(parseScript(text).directives);
+  const prefill: Record<string, unknown> = {
+    ...answersFromOptions(new Map(Object.entries(template.meta.defaults).map(([k, v]) => [k, v ?? undefined]))),
+    ...SubmitAnswersSchema.partial().safeParse(last.answers ?? {}).data,
+    ...answersFromOptions(fileOptions),
+  };
+  const given = options.answers ?? {};
+  const raw: Record<string, unknown> = { ...prefill, ...given };
+  if (!options.acceptDefaults) {
+    if (!('partition' in given)) raw.partition = await pickPartition(cluster, raw.partition as string | undefined);
+    for (const p of prompts) if (!(p.field in given)) raw[p.field] = await ask(p.field, p.title, p.placeholder, raw[p.field]);
+    for (const required of template.meta.requires) {
+      if (required === 'container-image' && !('containerImage' in given) && !fileOptions.has(required)) {
+        raw.containerImage = await ask('containerImage', 'Container image', 'e.g. nvcr.io#nvidia/pytorch:24.01-py3', raw.containerImage);
+      }
+    }
+  }
+  if (options.dependency !== undefined) raw.dependency = options.dependency;
+  for (const k of Object.keys(raw)) if (raw[k] === undefined || raw[k] === '') delete raw[k];
+  const parsedAnswers = SubmitAnswersSchema.safeParse(raw);
+  if (!parsedAnswers.success) {
+    throw new UserFacingError(`Invalid answers: ${parsedAnswers.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'Correct the values and submit again.');
+  }
+  const answers = parsedAnswers.data;
+  const python = pythonEnvOf(vscode.workspace.getConfiguration('slurm').get('profiles'), profile.name);
+  if (python.problem) void vscode.window.showWarningMessage(python.problem);
+  const job = await composeJob({ fileName: path.basename(doc.fileName), text, languageId, template, answers, python: python.env });
+  // A dependency is for this submission only; the rest is remembered for the next submit of this file.
+  const remembered: Record<string, unknown> = { ...answers };
+  delete remembered.dependency;
+  await state.update(lastChoicesKey(doc.uri), { template: template.id, answers: remembered });
+  const options2 = effectiveDirectives(parseScript(job.script).directives);
+  for (const [k, v] of answersToOptions(answers)) if (!options2.has(k)) options2.set(k, v);
+  return { uri: doc.uri, session, profile, template, answers, job, cluster, options: options2 };
+}
+
+export function remoteRootFor(profile: Profile): string {
+  return remoteRootOf(profile);
+}
+
+/** Shows a failure: sbatch's words verbatim plus the hint; cancellation is silent. */
+export function reportSubmitError(what: string, err: unknown): { ok: false; error: string; cancelled?: boolean } {
+  if (err instanceof CancelledError) return { ok: false, error: err.message, cancelled: true };
+  const message = errorMessage(err);
+  const hint = err instanceof UserFacingError ? err.hint : undefined;
+  logger.error(`${what}: ${message}`);
+  // With an action the error stays until dismissed: sbatch's words are worth reading in full.
+  void vscode.window.showErrorMessage(`${what}: ${message}${hint ? ` — ${hint}` : ''}`, 'Show Log').then((choice) => {
+    if (choice) void vscode.commands.executeCommand('slurm.showLog');
+  });
+  return { ok: false, error: message };
+}

@@ -1,0 +1,51 @@
+/**
+ * slurm.previewSubmit: the exact script that Submit would send, in a read-only editor (a virtual
+ * document), plus the sbatch options that override the file's directives, if any.
+ */
+import * as vscode from 'vscode';
+import { describeOverrides } from '../submit/headerPlan';
+import type { Services } from '../vscode/services';
+import { optionsFromArgs, prepareSubmission, reportSubmitError } from './submitFlow';
+
+export const PREVIEW_SCHEME = 'slurm-submit-preview';
+
+/** Serves preview documents; each preview has its own URI so several can be open. */
+export class SubmitPreviewProvider implements vscode.TextDocumentContentProvider {
+  private readonly contents = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? '';
+  }
+
+  show(name: string, content: string): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${name}` });
+    this.contents.set(uri.toString(), content);
+    this.changed.fire(uri);
+    return uri;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.contents.clear();
+  }
+}
+
+export function previewSubmitCommand(services: Services, provider: SubmitPreviewProvider) {
+  return async (arg?: unknown): Promise<{ ok: true; uri: string; script: string } | { ok: false; error: string; cancelled?: boolean }> => {
+    try {
+      const prepared = await prepareSubmission(services, optionsFromArgs(arg));
+      const uri = provider.show(`Preview ${prepared.job.scriptName}`, prepared.job.script);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.languages.setTextDocumentLanguage(doc, 'shellscript');
+      await vscode.window.showTextDocument(doc, { preview: true });
+      if (prepared.job.overrides.length > 0) {
+        void vscode.window.showInformationMessage(`sbatch will also get ${describeOverrides(prepared.job.overrides)}: your answers override the file's directives for this submission.`);
+      }
+      return { ok: true, uri: uri.toString(), script: prepared.job.script };
+    } catch (err) {
+      return reportSubmitError('Preview failed', err);
+    }
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * slurm.submit: the current script (or the one right-clicked) is composed, uploaded and submitted;
+ * then the Jobs view polls at once, reveals the job, its log follow starts (setting), and a
+ * notification offers Cancel / Follow log. Returns the outcome (for scripted use and tests).
+ */
+import * as vscode from 'vscode';
+import { errorMessage } from '../core/errors';
+import { logger } from '../core/logger';
+import { runCall, scancelCall } from '../slurm';
+import { submitRemote } from '../submit/remoteSubmit';
+import { describeOverrides } from '../submit/headerPlan';
+import type { Services } from '../vscode/services';
+import { optionsFromArgs, prepareSubmission, remoteRootFor, reportSubmitError, type SubmitCommandOptions } from './submitFlow';
+
+export type SubmitOutcome =
+  | { ok: true; cluster: string; jobId: number; remoteDir: string; script: string; overrides: string[] }
+  | { ok: false; error: string; cancelled?: boolean };
+
+export function submitScriptCommand(services: Services) {
+  return async (arg?: unknown): Promise<SubmitOutcome> => submitWith(services, optionsFromArgs(arg));
+}
+
+export async function submitWith(services: Services, options: SubmitCommandOptions): Promise<SubmitOutcome> {
+  try {
+    const prepared = await prepareSubmission(services, options);
+    const { session, job } = prepared;
+    const timeoutMs = Math.max(services.settings().commandTimeoutSeconds * 1000, 60_000);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Submitting ${job.scriptName} to ${session.profileName}…`, cancellable: true },
+      (_progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return submitRemote(session.transport, {
+          remoteRoot: remoteRootFor(prepared.profile),
+          files: job.files,
+          scriptName: job.scriptName,
+          sbatchArgs: job.overrides,
+          label: prepared.answers.jobName ?? job.scriptName,
+          context: { options: prepared.options, ...(prepared.cluster ?? {}) },
+        }, { timeoutMs, signal: abort.signal });
+      },
+    );
+    const cluster = session.profileName;
+    const jobId = String(result.jobId);
+    logger.info(`[${cluster}] submitted ${job.scriptName} as job ${jobId} in ${result.remoteDir}${job.overrides.length ? ` with ${describeOverrides(job.overrides)}` : ''}`);
+    void afterSubmit(services, cluster, jobId, result.warnings);
+    return { ok: true, cluster, jobId: result.jobId, remoteDir: result.remoteDir, script: job.script, overrides: job.overrides };
+  } catch (err) {
+    return reportSubmitError('Submit failed', err);
+  }
+}
+
+async function afterSubmit(services: Services, cluster: string, jobId: string, warnings: string[]): Promise<void> {
+  const session = services.registry.get(cluster);
+  const all = await vscode.commands.getCommands(true);
+  // Reveal polls at once when the job is not in the list yet; otherwise poll ourselves.
+  if (all.includes('slurm.revealJob')) {
+    void Promise.resolve(vscode.commands.executeCommand('slurm.revealJob', cluster, jobId)).catch((err: unknown) => logger.debug(`revealJob: ${errorMessage(err)}`));
+  } else void session?.refresh('submit');
+  const canFollow = all.includes('slurm.followLog');
+  if (canFollow && vscode.workspace.getConfiguration('slurm.submit').get<boolean>('followLog', true)) {
+    void Promise.resolve(vscode.commands.executeCommand('slurm.followLog', { profileName: cluster, jobId })).catch((err: unknown) => logger.debug(`followLog: ${errorMessage(err)}`));
+  }
+  const actions = canFollow ? ['Follow log', 'Cancel job'] : ['Cancel job'];
+  const note = warnings.length ? ` (sbatch: ${warnings.join(' ')})` : '';
+  const choice = await vscode.window.showInformationMessage(`Submitted job ${jobId} to ${cluster}.${note}`, ...actions);
+  if (choice === 'Follow log') void vscode.commands.executeCommand('slurm.followLog', { profileName: cluster, jobId });
+  if (choice === 'Cancel job' && session) {
+    try {
+      await runCall(session.transport, scancelCall([jobId]), { timeoutMs: services.settings().commandTimeoutSeconds * 1000 });
+      void session.refresh('action');
+      void vscode.window.showInformationMessage(`Cancelled job ${jobId}.`);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Could not cancel job ${jobId}: ${errorMessage(err)}`);
+    }
+  }
+}
