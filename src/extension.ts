@@ -22,6 +22,7 @@ import { VscodeSecretStore } from './vscode/secretStore';
 import type { Services } from './vscode/services';
 import { JobsStatusBar } from './views/statusBar';
 import { registerJobCommands } from './commands/registerJobCommands';
+import { registerSubmit } from './commands/submitFeature';
 import { JobHistory } from './session/jobHistory';
 import { JobsTreeProvider } from './views/jobsTree';
 
@@ -98,7 +99,7 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
   const services: Services = { context, registry, channel, jobsTree: tree, jobsView: view, settings: () => settings };
   // Each feature registers its own commands, views and providers here, one line each.
   let logs: SlurmWorkbenchApi['logs'];
-  const features: ((services: Services) => void)[] = [registerJobCommands(history), registerResources, (s) => void (logs = registerLogs(s))];
+  const features: ((services: Services) => void)[] = [registerJobCommands(history), registerResources, (s) => void (logs = registerLogs(s)), registerSubmit];
   for (const register of features) register(services);
 
   applySettings();

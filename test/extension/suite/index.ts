@@ -15,6 +15,7 @@ const testFiles: ReadonlyArray<() => Promise<unknown>> = [
   () => import('./jobsView.test.js'),
   () => import('./logs.test.js'),
   () => import('./resources.test.js'),
+  () => import('./submit.test.js'),
 ];
 
 export function resultsFile(): string {
