@@ -14,6 +14,7 @@ import { GENERAL_SETTING_KEYS, parseGeneralSettings, pollerTiming, type GeneralS
 import type { ClusterSessionOptions } from './session/clusterSession';
 import { logger } from './core/logger';
 import type { SlurmWorkbenchApi } from './session/api';
+import { renderTree } from './views/renderTree';
 import { ClusterSession } from './session/clusterSession';
 import { SessionRegistry, type SessionSpec } from './session/sessionRegistry';
 import { createTransport } from './transport/factory';
@@ -110,6 +111,7 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
       await registry.refreshAll();
     },
     logs,
+    jobsTreeItems: () => renderTree(tree),
   };
 }
 

@@ -10,6 +10,15 @@ export interface SlurmWorkbenchApi {
   snapshots(): ClusterSnapshot[];
   /** Polls every cluster now and resolves when done. */
   refresh(): Promise<void>;
+  /** The Jobs view as rendered (label, description, contextValue per item, depth-first), for tests. */
+  jobsTreeItems?(): Promise<RenderedTreeItem[]>;
   /** Followed job logs and their channels. */
   logs?: LogsApi;
+}
+
+export interface RenderedTreeItem {
+  depth: number;
+  label: string;
+  description?: string;
+  contextValue?: string;
 }

@@ -80,5 +80,46 @@ suite('Jobs view against the bundled cluster', () => {
     assert.match(rows.r.nodes ?? '', /^node\d$/);
 
     await takeScreenshot('jobs-view-real-jobs', { waitForSelector: `.monaco-list-row[aria-label*="${runId}"]` });
+    ids = { held: heldId, run: runId, name };
+  });
+
+  let ids: { held: string; run: string; name: string } | undefined;
+
+  test('the tree renders state groups, the jobs with their context values, and a failed job under Recently finished', async () => {
+    assert.ok(ids, 'needs the previous test');
+    const fail = await sshRun(`sbatch --parsable -J '${ids.name} fail' -t 2 --wrap 'exit 3'`, { bed });
+    assert.equal(fail.code, 0, fail.stderr);
+    const failId = fail.stdout.trim();
+    submitted.push(failId);
+    // Like a job submitted from VS Code: its end is reported even if it ends between two polls.
+    await vscode.commands.executeCommand('slurm.revealJob', 'bundled', failId);
+    const items = await waitFor('the failed job under Recently finished', async () => {
+      await api.refresh();
+      const rendered = (await api.jobsTreeItems?.()) ?? [];
+      return rendered.some((i) => i.label.startsWith(`${failId} `) && /FAILED/.test(i.description ?? '')) ? rendered : undefined;
+    });
+    const labels = items.filter((i) => i.depth === 1).map((i) => i.label);
+    assert.deepEqual(labels.filter((l) => ['Running', 'Pending', 'Recently finished'].includes(l)), ['Running', 'Pending', 'Recently finished']);
+    const held = items.find((i) => i.label === `${ids!.held} ${ids!.name} held`);
+    assert.ok(held, 'the held job is an item');
+    assert.equal(held.contextValue, 'job:pending cancellable held');
+    assert.match(held.description ?? '', /^PENDING · debug · limit 5:00 · JobHeldUser$/);
+    const failed = items.find((i) => i.label.startsWith(`${failId} `));
+    assert.match(failed?.description ?? '', /FAILED · debug · .* · exit 3:0$/);
+    assert.equal(failed?.contextValue, 'job:finished hasLogs');
+
+    await vscode.commands.executeCommand('slurm.revealJob', 'bundled', failId);
+    await takeScreenshot('jobs-view-groups', { waitForSelector: `.monaco-list-row[aria-label*="${failId}"]` });
+  });
+
+  test('Cancel Job from the tree cancels the real job, which then shows CANCELLED', async () => {
+    assert.ok(ids, 'needs the first test');
+    await vscode.commands.executeCommand('slurm.cancelJob', { cluster: 'bundled', jobId: ids.held }, undefined, { confirm: false });
+    const row = await waitFor('the held job cancelled', async () => {
+      await api.refresh();
+      const job = api.snapshots().find((s) => s.profileName === 'bundled')?.jobs.find((j) => j.id === ids!.held);
+      return job?.state === 'CANCELLED' ? job : undefined;
+    });
+    assert.equal(row.source, 'sacct', 'the end state is confirmed by accounting');
   });
 });
