@@ -25,7 +25,9 @@ async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T |
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-suite('Jobs view against the bundled cluster', () => {
+suite('Jobs view against the bundled cluster', function () {
+  // Real jobs on a shared, busy cluster: sacct may lag slurmctld by seconds.
+  this.timeout(180_000);
   let bed: Bed;
   let api: SlurmWorkbenchApi;
   const submitted: string[] = [];
