@@ -47,7 +47,6 @@ suite('Resources view against the bundled cluster', () => {
   suiteTeardown(async () => {
     if (watchId) await vscode.commands.executeCommand('slurm.resources.cancelWait', watchId);
     if (submitted.length) await sshRun(`scancel ${submitted.join(' ')}`, { bed });
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.getConfiguration('slurm').update('profiles', undefined, vscode.ConfigurationTarget.Global);
   });
 
@@ -92,6 +91,8 @@ suite('Resources view against the bundled cluster', () => {
     const drawn = await vscode.commands.executeCommand<number | undefined>('slurm.resources.showUtilisation', 'bundled');
     assert.equal(drawn, 2, 'both partitions drawn in the webview');
     await takeScreenshot('resources-utilisation', { waitForSelector: 'iframe.webview' });
+    // The panel is the active editor now; close just it (other suites may leave dirty editors open).
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   test('cancelling the watch removes it', async () => {
