@@ -17,14 +17,13 @@ export function gpuTypesText(byType: readonly { type: string; free: number; tota
   return byType.map((t) => `${t.free}/${t.total} ${gpuTypeLabel(t.type)}`).join(' · ');
 }
 
-/** "4 CPU free of 4 · 2 GPU free" for a node row. */
+/** "mixed · 2/4 CPU · 1/2 GPU free" for a node row; "drained · reason" for one that takes no jobs. */
 export function nodeDescription(n: NodeResources): string {
   const parts = [n.state];
   if (n.category === 'unavailable' && n.reason) parts.push(n.reason);
-  else {
-    parts.push(`${n.cpus.free}/${n.cpus.total} CPU free`);
-    if (n.gpus.total > 0) parts.push(`${n.gpus.free}/${n.gpus.total} GPU free`);
-  }
+  // "free" said once at the end keeps the GPU figure visible in a narrow side bar.
+  else if (n.gpus.total > 0) parts.push(`${n.cpus.free}/${n.cpus.total} CPU`, `${n.gpus.free}/${n.gpus.total} GPU free`);
+  else parts.push(`${n.cpus.free}/${n.cpus.total} CPU free`);
   return parts.join(' · ');
 }
 

@@ -49,6 +49,8 @@ describe('resources model on recorded sinfo', () => {
     assert.deepEqual(n1.gpus, { free: 0, total: 0, byType: [] });
     assert.deepEqual(n1.cpus, { free: 4, total: 4, allocated: 0 });
     assert.deepEqual(node(r, 'node3').partitions, ['debug', 'gpu']);
+    assert.equal(nodeDescription(n1), 'idle · 4/4 CPU free');
+    assert.equal(nodeDescription(node(r, 'node3')), 'idle · 4/4 CPU · 2/2 GPU free');
   });
 
   it('busy cluster: allocated CPUs, memory and GPUs are not free', () => {
