@@ -2,7 +2,8 @@
  * Lists the user's jobs for the Jobs view: one `squeue` per poll (never a call per job), with the
  * cluster context (version, user, UTC offset) probed once per transport and reused.
  */
-import { probeCluster, runCall, squeueCall, type ClusterContext } from '../slurm';
+import { logger } from '../core/logger';
+import { probeCluster, runCall, squeueCall, untestedVersionWarning, type ClusterContext } from '../slurm';
 import { rowFromSqueue } from './jobTracker';
 import type { Transport } from '../transport/types';
 import type { JobRow } from './jobRow';
@@ -14,6 +15,11 @@ export function clusterContext(transport: Transport, options: { signal?: AbortSi
   if (!ctx) {
     ctx = probeCluster(transport, options);
     contexts.set(transport, ctx);
+    // Once per connection: a Slurm release without recorded fixtures is read tolerantly, but say so.
+    void ctx.then((c) => {
+      const warning = untestedVersionWarning(c.version);
+      if (warning !== undefined) logger.warn(`${transport.label}: ${warning}`);
+    }, () => undefined);
     // A failed probe is not cached: the next poll probes again.
     ctx.catch(() => contexts.delete(transport));
   }

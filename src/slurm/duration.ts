@@ -72,12 +72,18 @@ export function formatDuration(d: Duration): string {
 /** Per-output memo: a listing repeats the same few limits and "0:00" thousands of times. */
 export function memoDurationParser(): (text: string, field: string) => Duration {
   const memo = new Map<string, Duration>();
+  // One compare before the Map: a column mostly repeats the previous row's text (same string).
+  let lastText: string | undefined;
+  let last: Duration | undefined;
   return (text, field) => {
+    if (text === lastText && last !== undefined) return last;
     let d = memo.get(text);
     if (d === undefined) {
       d = Object.freeze(parseDuration(text, field));
       memo.set(text, d);
     }
+    lastText = text;
+    last = d;
     return d;
   };
 }

@@ -23,12 +23,13 @@ export function formatExitCode(e: ExitCode): string {
 
 /**
  * squeue `-O exit_code` on 22.05 prints the raw wait(2) status (768 = exit 3, 9 = SIGKILL)
- * instead of "N:S". Accepts both forms.
+ * instead of "N:S"; 24.11 prints "N:S" (see VERSION_DIFFERENCES). Accepts both forms.
  */
 const SUCCESS: ExitCode = Object.freeze({ code: 0, signal: 0 });
 
 export function parseExitCodeOrWaitStatus(text: string, field = 'exit code'): ExitCode | undefined {
-  if (text === '0') return SUCCESS; // the common case, thousands of times per listing
+  // The common cases, thousands of times per listing: "0" (22.05) and "0:0" (24.11).
+  if (text === '0' || text === '0:0') return SUCCESS;
   if (/^\d+$/.test(text)) {
     const status = Number(text);
     if (!Number.isSafeInteger(status)) throw new FieldFormatError(field, text, 'a wait status');

@@ -42,8 +42,12 @@ export interface Job {
   startTime?: Date;
   endTime?: Date;
   workDir: string;
-  /** Output patterns as Slurm reports them (may contain %j etc.); see resolveLogPaths(). */
+  /**
+   * Output pattern as squeue reports it: 22.05 expands the default ("slurm-123.out"), 24.11 prints
+   * it raw ("slurm-%j.out"); explicit patterns are raw on both. See resolveLogPaths().
+   */
   stdout?: string;
+  /** Error pattern; undefined when the job has no separate one (22.05 repeats stdout, 24.11 "(null)"). */
   stderr?: string;
   /** Remaining dependencies, e.g. "afterok:12(unfulfilled)"; undefined when none. */
   dependency?: string;

@@ -23,11 +23,26 @@ export function mapTerminatedRecords<T>(call: string, stdout: string, fieldCount
   const out: T[] = [];
   const end = `${RECORD_END}\n`;
   // One array reused for every record (convert must not keep it): on 10,000 rows, slicing fields
-  // straight out of stdout is about twice as fast as splitting each record.
-  const fields = new Array<string>(fieldCount);
+  // straight out of stdout is about twice as fast as splitting each record. A field equal to the
+  // same column of the previous record reuses that string instead of slicing a new one: in a big
+  // queue most columns repeat (user, state, partition, limits, work dir...), so this saves most
+  // allocations (and GC), and the memo lookups downstream hit strings whose hash V8 has cached.
+  const fields = new Array<string>(fieldCount).fill('');
   const last = fieldCount - 1;
   let pos = 0;
   let n = 0;
+  const take = (k: number, from: number, to: number) => {
+    const prev = fields[k];
+    const len = to - from;
+    // Short fields only (longer ones are sliced without copying anyway); the last character
+    // first, where ids and timestamps of consecutive rows differ.
+    if (prev.length === len && len <= 16 && (len === 0 || prev.charCodeAt(len - 1) === stdout.charCodeAt(to - 1))) {
+      let i = 0;
+      while (i < len && prev.charCodeAt(i) === stdout.charCodeAt(from + i)) i++;
+      if (i === len) return;
+    }
+    fields[k] = stdout.slice(from, to);
+  };
   for (;;) {
     const stop = stdout.indexOf(end, pos);
     if (stop < 0) break;
@@ -37,7 +52,7 @@ export function mapTerminatedRecords<T>(call: string, stdout: string, fieldCount
     while (k < last) {
       const e = stdout.indexOf(FIELD_SEP, p);
       if (e < 0 || e > stop) break;
-      fields[k++] = stdout.slice(p, e);
+      take(k++, p, e);
       p = e + 1;
     }
     const extra = stdout.indexOf(FIELD_SEP, p);
@@ -45,7 +60,7 @@ export function mapTerminatedRecords<T>(call: string, stdout: string, fieldCount
       const record = stdout.slice(pos, stop);
       throw new SlurmParseError(call, `expected ${fieldCount} fields, found ${record.split(FIELD_SEP).length}`, visible(record), n);
     }
-    fields[last] = stdout.slice(p, stop);
+    take(last, p, stop);
     pos = stop + end.length;
     out.push(convertOne(call, fields, n, convert));
   }

@@ -63,6 +63,10 @@ export interface AccountingJob {
   state: JobState;
   exitCode?: ExitCode;
   derivedExitCode?: ExitCode;
+  /**
+   * The last scheduling reason on 22.05; "None" (undefined) for most jobs on 24.11, pending ones
+   * too. Take the reason of a queued job from squeue (VERSION_DIFFERENCES).
+   */
   reason?: string;
   partition?: string;
   qos?: string;
@@ -114,10 +118,17 @@ const NUMERIC_COLUMNS: readonly NumericColumn[] = [
   { index: 13, field: 'NCPUS' },
 ];
 
+/** "billing=1,cpu=2,mem=250M" -> 2. */
+function requestedCpus(reqTres: string): number | undefined {
+  const m = /(?:^|,)cpu=(\d+)(?:,|$)/.exec(reqTres);
+  return m ? Number(m[1]) : undefined;
+}
+
 export function parseSacct(stdout: string, utcOffsetMinutes: number): AccountingJob[] {
   const records = splitDelimitedLines('sacct', stdout, FIELD_SEP, SACCT_FIELDS.length);
-  const times = memoTimeParser(utcOffsetMinutes);
-  const durations = memoDurationParser();
+  // One memo per column: each also remembers its previous row, which big listings mostly repeat.
+  const [submit, start, end] = [memoTimeParser(utcOffsetMinutes), memoTimeParser(utcOffsetMinutes), memoTimeParser(utcOffsetMinutes)];
+  const [elapsed, limit] = [memoDurationParser(), memoDurationParser()];
   const numbers = new ColumnCollector(NUMERIC_COLUMNS);
   const rows = convertRecords('sacct', records, (f): AccountingJob => {
     numbers.add(f);
@@ -128,6 +139,11 @@ export function parseSacct(stdout: string, utcOffsetMinutes: number): Accounting
     const ended = state.phase === 'finished';
     const exitCode = parseExitCode(f[5], 'ExitCode');
     const derivedExitCode = parseExitCode(f[6], 'DerivedExitCode');
+    const startTime = start(f[20], 'Start');
+    // 24.11 prints NCPUS 0 for a job that never started (22.05: the requested count); the
+    // requested count is in ReqTRES either way (VERSION_DIFFERENCES).
+    const ncpus = Number(f[13]);
+    const cpus = ncpus === 0 && startTime === undefined && reqTres !== undefined ? (requestedCpus(reqTres) ?? 0) : ncpus;
     return {
       id: parseJobId(f[0]),
       rawJobId: Number(f[1]),
@@ -142,16 +158,16 @@ export function parseSacct(stdout: string, utcOffsetMinutes: number): Accounting
       account: optionalText(f[10]),
       nodeList: f[11] === 'None assigned' ? undefined : optionalText(f[11]),
       nodes: Number(f[12]),
-      cpus: Number(f[13]),
+      cpus,
       reqMem: optionalText(f[14]),
       allocTres,
       reqTres,
       gpus: gpusInTres(allocTres ?? reqTres ?? '') ?? 0,
-      elapsed: durations(f[17], 'Elapsed'),
-      timeLimit: durations(f[18], 'Timelimit'),
-      submitTime: times(f[19], 'Submit'),
-      startTime: times(f[20], 'Start'),
-      endTime: times(f[21], 'End'),
+      elapsed: elapsed(f[17], 'Elapsed'),
+      timeLimit: limit(f[18], 'Timelimit'),
+      submitTime: submit(f[19], 'Submit'),
+      startTime,
+      endTime: end(f[21], 'End'),
       workDir: optionalText(f[22]),
     };
   });

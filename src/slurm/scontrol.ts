@@ -26,14 +26,14 @@ import { LISTING_ENV } from './squeue';
 import { gpusInTres } from './tres';
 import { z } from 'zod';
 
-/** Keys of `scontrol show job` in 22.05 (plus a few from later releases). */
+/** Keys of `scontrol show job` in 22.05 and 24.11 (plus a few from releases in between). */
 const KNOWN_KEYS = new Set(
   (
     'JobId ArrayJobId ArrayTaskId ArrayTaskThrottle HetJobId HetJobOffset HetJobIdSet JobName UserId GroupId MCS_label ' +
     'Priority Nice Account QOS JobState Reason Dependency Requeue Restarts BatchFlag Reboot ExitCode DerivedExitCode ' +
     'RunTime TimeLimit TimeMin SubmitTime EligibleTime AccrueTime StartTime EndTime Deadline PreemptEligibleTime ' +
     'PreemptTime SuspendTime SecsPreSuspend LastSchedEval Scheduler Partition AllocNode:Sid ReqNodeList ExcNodeList ' +
-    'NodeList BatchHost NumNodes NumCPUs NumTasks CPUs/Task ReqB:S:C:T TRES Socks/Node NtasksPerN:B:S:C CoreSpec ' +
+    'NodeList BatchHost NumNodes NumCPUs NumTasks CPUs/Task ReqB:S:C:T TRES ReqTRES AllocTRES Socks/Node NtasksPerN:B:S:C CoreSpec ' +
     'MinCPUsNode MinMemoryCPU MinMemoryNode MinTmpDiskNode Features DelayBoot OverSubscribe Contiguous Licenses Network ' +
     'Command WorkDir AdminComment Comment SystemComment StdErr StdIn StdOut Power TresPerNode TresPerJob TresPerTask ' +
     'CpusPerTres MemPerTres TresBind TresFreq MailUser MailType NtasksPerTRES Prefer Reservation Container ContainerID ' +
@@ -102,6 +102,10 @@ export interface ScontrolJob {
   batchHost?: string;
   numNodes?: number;
   numCpus?: number;
+  /**
+   * Allocated TRES when running, requested TRES while pending: 22.05's `TRES=`, or 24.11's
+   * `AllocTRES=` (`(null)` while pending) falling back to `ReqTRES=` (see VERSION_DIFFERENCES).
+   */
   tres?: string;
   gpus: number;
   exitCode?: ExitCode;
@@ -111,7 +115,11 @@ export interface ScontrolJob {
   startTime?: Date;
   endTime?: Date;
   workDir?: string;
-  /** Partly expanded by Slurm (%A %x %j %u; not %a with padding on 22.05): see resolveLogPaths(). */
+  /**
+   * Partly expanded by Slurm (%A %x %j %u; not %4a on 22.05; everything on 24.11): see
+   * resolveLogPaths(). Undefined for a pending array remainder whose path Slurm expanded with the
+   * placeholder task 4294967294 (24.11): no such file will ever exist.
+   */
   stdout?: string;
   stderr?: string;
   stdin?: string;
@@ -134,6 +142,9 @@ const ShowJobSchema = z.object({
   JobName: z.string(),
   JobState: z.string().min(1),
 });
+
+/** Slurm's NO_VAL: what 24.11 puts for %a in the paths of a pending array remainder. */
+const NO_TASK = '4294967294';
 
 export function parseScontrolShowJob(stdout: string, utcOffsetMinutes: number): ScontrolJob[] {
   const out: ScontrolJob[] = [];
@@ -176,7 +187,7 @@ function toScontrolJob(kv: Map<string, string>, utcOffsetMinutes: number): Scont
   }
   const time = (k: string) => parseSlurmTime(kv.get(k) ?? '', utcOffsetMinutes, k);
   const userM = /^(.*)\((\d+)\)$/.exec(kv.get('UserId') ?? '');
-  const tres = get('TRES');
+  const tres = get('AllocTRES') ?? get('ReqTRES') ?? get('TRES');
   const job: ScontrolJob = {
     id,
     rawJobId,
@@ -199,6 +210,7 @@ function toScontrolJob(kv: Map<string, string>, utcOffsetMinutes: number): Scont
   assign('qos', get('QOS'));
   assign('nodeList', get('NodeList'));
   assign('batchHost', get('BatchHost'));
+  // "1-1" (min-max) for a pending job on 24.11, "1" on 22.05: the minimum either way.
   const numNodes = get('NumNodes');
   assign('numNodes', numNodes && /^\d+/.test(numNodes) ? parseInt(numNodes, 10) : undefined);
   const numCpus = get('NumCPUs');
@@ -209,8 +221,12 @@ function toScontrolJob(kv: Map<string, string>, utcOffsetMinutes: number): Scont
   assign('startTime', time('StartTime'));
   assign('endTime', time('EndTime'));
   assign('workDir', get('WorkDir'));
-  assign('stdout', get('StdOut'));
-  assign('stderr', get('StdErr'));
+  const logPath = (k: string) => {
+    const p = get(k);
+    return id.kind === 'arrayTasks' && p?.includes(NO_TASK) ? undefined : p;
+  };
+  assign('stdout', logPath('StdOut'));
+  assign('stderr', logPath('StdErr'));
   assign('stdin', get('StdIn'));
   assign('command', get('Command'));
   return job;

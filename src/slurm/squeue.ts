@@ -15,6 +15,7 @@ import { parseExitCodeOrWaitStatus } from './exitCode';
 import type { Job } from './job';
 import type { JobId } from './jobId';
 import { assertJobIdArg, parseTaskExpression } from './jobId';
+import type { JobState } from './jobState';
 import { parseJobState } from './jobState';
 import type { NumericColumn } from './records';
 import { ColumnCollector, FIELD_SEP, RECORD_END, mapTerminatedRecords, optionalText } from './records';
@@ -113,16 +114,51 @@ const NUMERIC_COLUMNS: readonly NumericColumn[] = [
 
 type DurationParser = ReturnType<typeof memoDurationParser>;
 
-function toJob(fields: string[], times: TimeParser, durations: DurationParser): Job {
-  const jobId = Number(fields[0]);
+/** One memo per column: each remembers its previous row, which a big queue mostly repeats. */
+interface ColumnParsers {
+  timeUsed: DurationParser;
+  timeLimit: DurationParser;
+  submit: TimeParser;
+  start: TimeParser;
+  end: TimeParser;
+  state: (raw: string) => JobState;
+}
+
+function columnParsers(utcOffsetMinutes: number): ColumnParsers {
+  let lastState: string | undefined;
+  let lastParsed: JobState | undefined;
+  return {
+    timeUsed: memoDurationParser(),
+    timeLimit: memoDurationParser(),
+    submit: memoTimeParser(utcOffsetMinutes),
+    start: memoTimeParser(utcOffsetMinutes),
+    end: memoTimeParser(utcOffsetMinutes),
+    state(raw) {
+      if (raw !== lastState || lastParsed === undefined) {
+        lastParsed = parseJobState(raw);
+        lastState = raw;
+      }
+      return lastParsed;
+    },
+  };
+}
+
+function toJob(fields: string[], p: ColumnParsers): Job {
+  const jobIdText = fields[0];
+  const jobId = Number(jobIdText);
   const nodes = Number(fields[14]);
-  const id = displayId(jobId, optNum(fields[1]), fields[2], optNum(fields[3]), optNum(fields[4]));
+  const id = displayId(jobIdText, jobId, optNum(fields[1]), fields[2], optNum(fields[3]), optNum(fields[4]));
   const tres = optionalText(fields[19]);
   const tresPerJob = optionalText(fields[18]);
   const tresPerNode = optionalText(fields[17]);
-  const state = parseJobState(fields[7]);
-  // Pending and running jobs print "0": not an exit code yet.
-  const exit = parseExitCodeOrWaitStatus(fields[29], 'exit_code');
+  const state = p.state(fields[7]);
+  // Pending and running jobs print "0" (22.05) or "0:0" (24.11): not an exit code yet.
+  const exit = state.phase === 'finished' ? parseExitCodeOrWaitStatus(fields[29], 'exit_code') : undefined;
+  const stdout = optionalText(fields[26]);
+  const stderrText = fields[27];
+  // 22.05 repeats the stdout path when there is no --error, 24.11 prints "(null)": both mean
+  // "no separate stderr" (VERSION_DIFFERENCES).
+  const stderr = stderrText === fields[26] ? undefined : optionalText(stderrText);
   // One object literal with every key (absent ones undefined): a single hidden class for all
   // rows, measurably faster on 10,000 rows than adding optional keys one by one.
   return {
@@ -146,17 +182,17 @@ function toJob(fields: string[], times: TimeParser, durations: DurationParser): 
     tresPerJob,
     tres,
     gpus: jobGpus(tres, tresPerJob, tresPerNode, nodes),
-    timeUsed: durations(fields[20], 'TimeUsed'),
-    timeLimit: durations(fields[21], 'TimeLimit'),
-    submitTime: times(fields[22], 'SubmitTime'),
-    startTime: times(fields[23], 'StartTime'),
-    endTime: times(fields[24], 'EndTime'),
+    timeUsed: p.timeUsed(fields[20], 'TimeUsed'),
+    timeLimit: p.timeLimit(fields[21], 'TimeLimit'),
+    submitTime: p.submit(fields[22], 'SubmitTime'),
+    startTime: p.start(fields[23], 'StartTime'),
+    endTime: p.end(fields[24], 'EndTime'),
     workDir: fields[25],
-    stdout: optionalText(fields[26]),
-    stderr: optionalText(fields[27]),
+    stdout,
+    stderr,
     dependency: optionalText(fields[28]),
     command: optionalText(fields[30]),
-    exitCode: exit && state.phase === 'finished' ? exit : undefined,
+    exitCode: exit,
   };
 }
 
@@ -175,7 +211,7 @@ function isDigits(v: string): boolean {
 }
 
 /** Rebuilds squeue's %i from the separate id fields (-O JobID alone is the raw id). */
-function displayId(jobId: number, arrayJobId: number | undefined, task: string, hetJobId: number | undefined, hetOffset: number | undefined): JobId {
+function displayId(jobIdText: string, jobId: number, arrayJobId: number | undefined, task: string, hetJobId: number | undefined, hetOffset: number | undefined): JobId {
   const t = optionalText(task);
   if (t !== undefined) {
     const master = arrayJobId ?? jobId;
@@ -185,7 +221,8 @@ function displayId(jobId: number, arrayJobId: number | undefined, task: string, 
   if (hetJobId !== undefined && hetJobId > 0 && hetOffset !== undefined) {
     return { kind: 'hetComponent', text: `${hetJobId}+${hetOffset}`, hetJobId, offset: hetOffset };
   }
-  return { kind: 'job', text: String(jobId), jobId };
+  // The id as printed is already the display text: no number-to-string per row.
+  return { kind: 'job', text: jobIdText, jobId };
 }
 
 function jobGpus(tres: string | undefined, perJob: string | undefined, perNode: string | undefined, nodes: number): number {
@@ -199,12 +236,11 @@ function jobGpus(tres: string | undefined, perJob: string | undefined, perNode: 
 
 /** Pure parser for the output of squeueArgv(). */
 export function parseSqueue(stdout: string, utcOffsetMinutes: number): Job[] {
-  const times = memoTimeParser(utcOffsetMinutes);
-  const durations = memoDurationParser();
+  const parsers = columnParsers(utcOffsetMinutes);
   const numbers = new ColumnCollector(NUMERIC_COLUMNS);
   const jobs = mapTerminatedRecords('squeue', stdout, SQUEUE_FIELDS.length, (fields) => {
     numbers.add(fields);
-    return toJob(fields, times, durations);
+    return toJob(fields, parsers);
   });
   numbers.check('squeue', (i) => stdout.split(`${RECORD_END}\n`)[i] ?? '');
   return jobs;

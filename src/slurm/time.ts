@@ -56,11 +56,23 @@ export type TimeParser = (text: string, field: string) => Date | undefined;
 export function memoTimeParser(utcOffsetMinutes: number): TimeParser {
   // null marks "no time" so that a miss (undefined) costs one lookup, not two.
   const memo = new Map<string, Date | null>();
+  // Consecutive rows mostly repeat a timestamp (jobs submitted together; the records splitter then
+  // hands over the very same string): one compare before the Map lookup.
+  let lastText: string | undefined;
+  let lastDate: Date | undefined;
   return (text, field) => {
+    if (text === lastText) return lastDate;
+    lastText = undefined;
     const hit = memo.get(text);
-    if (hit !== undefined) return hit ?? undefined;
+    if (hit !== undefined) {
+      lastText = text;
+      lastDate = hit ?? undefined;
+      return lastDate;
+    }
     const d = parseSlurmTime(text, utcOffsetMinutes, field);
     memo.set(text, d ?? null);
+    lastText = text;
+    lastDate = d;
     return d;
   };
 }

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Job } from '../../src/slurm';
 import { resolveLogPaths, runCall, sacctCall, scontrolShowJobCall, squeueCall } from '../../src/slurm';
 import type { SubmittedZoo } from '../fixtures/record';
+import { readBed } from './bed';
 import { cleanupZoo, KEYLIKE_NAME, settleZoo, sshTransport, submitZoo, WEIRD_NAME } from '../fixtures/record';
 
 const t = sshTransport();
@@ -29,7 +30,7 @@ const byLabel = (label: string) => {
 
 describe('slurm zoo (live, bundled cluster)', { timeout: 420_000 }, () => {
   before(async () => {
-    zoo = await submitZoo(t);
+    zoo = await submitZoo(t, readBed());
     await settleZoo(t, zoo, (s) => console.log(`[zoo] ${s}`), 240_000);
     jobs = await runCall(t, squeueCall(zoo.ctx, { jobIds: zoo.ids.map(String), includeFinished: true }));
   });
