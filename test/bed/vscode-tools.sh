@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the in-VS Code tests and the demo need, idempotently:
 #   - Debian's chromium (driven by playwright-core) and libkrb5-dev (code-server's kerberos module compiles
-#     against it), via apt;
+#     against it), and shellcheck (the unit tests check every shell script), via apt;
 #   - Node 24 from the npm registry (code-server 4.139 refuses Node 20) into .tools/node24;
 #   - code-server into .tools/code-server, built with that Node first on PATH.
 # Everything lands in the git-ignored .tools/ folder, never in the project's dependencies.
@@ -22,7 +22,7 @@ log() { printf '[vscode-tools] %s\n' "$*" >&2; }
 
 ensure_apt_packages() {
   local missing=() pkg
-  for pkg in chromium libkrb5-dev; do
+  for pkg in chromium libkrb5-dev shellcheck; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
       missing+=("$pkg")
     fi
