@@ -133,7 +133,7 @@ export const VERSION_DIFFERENCES: readonly VersionDifference[] = [
   },
   {
     output: 'sacct Reason',
-    before: 'the last scheduling reason (JobHeldUser, DependencyNeverSatisfied...; "Dependency" even once completed)',
+    before: 'the last scheduling reason (JobHeldUser, JobHeldAdmin, BeginTime...; "Dependency" even once completed)',
     after: '"None" for most jobs (pending held/dependent ones too); JobArrayTaskLimit still shown',
     since: '24.11',
     handling: 'sacct.ts reads "None" as no reason; the Jobs view takes reasons of queued jobs from squeue, never from sacct',
