@@ -16,6 +16,7 @@ const testFiles: ReadonlyArray<() => Promise<unknown>> = [
   () => import('./logs.test.js'),
   () => import('./resources.test.js'),
   () => import('./submit.test.js'),
+  () => import('./walkthrough.test.js'),
 ];
 
 export function resultsFile(): string {
