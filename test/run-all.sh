@@ -73,6 +73,9 @@ run_stage integration "${NODE_TEST[@]}" test/integration/*.test.ts
 count_node_tests integration
 run_stage extension node --import tsx test/extension/runTest.ts
 count_extension_tests
+# The README's demo driven in a browser: demo.sh --background on a spare port, submit the sample, see its log.
+run_stage demo-ui "${NODE_TEST[@]}" test/extension/demo-ui.test.ts
+count_node_tests demo-ui
 run_stage package npm run --silent package
 
 echo

@@ -1,0 +1,105 @@
+// The README's demo, as a person uses it: `bash test/bed/demo.sh --background` (the native cluster,
+// the packaged .vsix in code-server, the preconfigured profile) on a spare port, then Debian's
+// chromium opens it, shows the Slurm view, opens the walkthrough's sample through F1, submits it
+// through F1 (answering the prompts with their prefilled values) and waits for the job's log lines in
+// the output panel. Screenshots in test-output/screenshots/demo-*.png. Our job is cancelled and the
+// demo stopped at the end. Run by test/run-all.sh as the stage "demo-ui".
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { quoteArg } from '../../src/core/shellQuote';
+import { readBed, sshRun } from '../integration/bed';
+
+const run = promisify(execFile);
+const repoRoot = path.resolve(__dirname, '../..');
+const port = Number(process.env.SLURM_WB_DEMO_PORT ?? 8093);
+const shots = path.join(repoRoot, 'test-output', 'screenshots');
+const workspace = path.join(repoRoot, '.bed', 'demo', 'workspace');
+const env = { ...process.env, SLURM_WB_DEMO_PORT: String(port) };
+
+let browser: Browser | undefined;
+let page: Page;
+let jobId = '';
+
+async function shot(name: string): Promise<void> {
+  fs.mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: path.join(shots, `${name}.png`) });
+}
+
+/** F1, the command's title, Enter. */
+async function runCommand(title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+}
+
+before(async () => {
+  const started = Date.now();
+  await run('bash', [path.join(repoRoot, 'test/bed/demo.sh'), '--background'], { env, cwd: repoRoot, timeout: 10 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+  console.log(`# demo.sh --background ready in ${((Date.now() - started) / 1000).toFixed(1)} s on port ${port}`);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+  page.setDefaultTimeout(60_000);
+});
+
+after(async () => {
+  if (jobId) await sshRun(`scancel ${quoteArg(jobId)}`, { bed: readBed() }).catch(() => undefined);
+  await browser?.close();
+  await run('bash', [path.join(repoRoot, 'test/bed/demo.sh'), '--stop'], { env, cwd: repoRoot, timeout: 60_000 });
+});
+
+test('the demo serves the workbench with the extension and the bundled profile', { timeout: 180_000 }, async () => {
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+  const slurm = page.locator('.activitybar .action-item a[aria-label^="Slurm"]').first();
+  await slurm.waitFor({ state: 'visible', timeout: 90_000 });
+  await slurm.click();
+  // The preconfigured profile's cluster node in the Jobs view.
+  await page.locator('.part.sidebar .monaco-list-row', { hasText: 'bundled' }).first().waitFor({ state: 'visible', timeout: 90_000 });
+  await page.locator('.part.sidebar .monaco-list-row', { hasText: /Loading jobs|Reading partitions/ }).first().waitFor({ state: 'hidden', timeout: 90_000 });
+  await shot('demo-slurm-view');
+});
+
+test('F1 → Open Sample Script → Submit to Slurm: the job is submitted and its log streams into the output panel', { timeout: 240_000 }, async () => {
+  await runCommand('Slurm: Open Sample Script');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'hello.sbatch' }).first().waitFor({ state: 'visible' });
+  await page.keyboard.type('hello.sbatch');
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: /hello(-\d+)?\.sbatch/ }).waitFor({ state: 'visible' });
+  await page.locator('.monaco-editor .view-lines', { hasText: 'step ${step} of 30' }).first().waitFor({ state: 'visible' });
+
+  await runCommand('Slurm: Submit to Slurm');
+  // Partition, time, CPUs, memory, GPUs, job name: take every prefilled answer (the script's #SBATCH lines).
+  const submitted = page.locator('.notifications-toasts .notification-toast', { hasText: /Submitted job \d+/ }).first();
+  for (let i = 0; i < 12 && !(await submitted.isVisible()); i++) {
+    const widget = page.locator('.quick-input-widget');
+    if (await widget.isVisible()) {
+      await page.keyboard.press('Enter');
+    }
+    await page.waitForTimeout(700);
+  }
+  await submitted.waitFor({ state: 'visible', timeout: 60_000 });
+  const text = (await submitted.textContent()) ?? '';
+  jobId = /Submitted job (\d+)/.exec(text)?.[1] ?? '';
+  assert.ok(jobId, `no job id in the notification "${text}"`);
+  await shot('demo-submitted');
+
+  // slurm.submit.followLog is on by default: the channel "Slurm <id> hello" opens and fills.
+  const log = page.locator('.part.panel .view-lines', { hasText: 'hello from' }).first();
+  await log.waitFor({ state: 'visible', timeout: 90_000 });
+  await page.locator('.part.panel .view-lines', { hasText: 'step 2 of 30' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await shot('demo-log-streaming');
+  const queued = await sshRun(`squeue -h -j ${quoteArg(jobId)} -o %j`, { bed: readBed() });
+  assert.equal(queued.stdout.trim(), 'hello', 'the job in the log is the one the UI submitted');
+});
