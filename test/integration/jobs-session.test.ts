@@ -1,35 +1,16 @@
 // The Jobs view's model (ClusterSession + the Slurm job lister) against the real bundled cluster over
-// the real sshd, through the real ssh2 transport. The only wrapper is a call counter around the real
-// transport, to prove a poll is one squeue whatever the queue's size.
-import { after, before, test } from 'node:test';
+// the real sshd, through the real ssh2 transport, once per selected test bed (Slurm 22.05 and 24.11;
+// SLURM_WB_BEDS chooses). The only wrapper is a call counter around the real transport, to prove a
+// poll is one squeue whatever the queue's size.
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseProfile } from '../../src/config/profile';
-import { logger } from '../../src/core/logger';
 import { DEFAULT_TIMING } from '../../src/poller/poller';
 import { ClusterSession, type ClusterSnapshot } from '../../src/session/clusterSession';
 import { clusterContext } from '../../src/session/slurmJobLister';
 import { JobTracker, transportRunner } from '../../src/session/jobTracker';
-import { createTransport } from '../../src/transport/factory';
-import { nullSecretStore, type AuthPrompter } from '../../src/transport/auth';
 import type { Transport } from '../../src/transport/types';
-import { readBed, sshRun, type Bed } from './bed';
-
-const refuseEverything: AuthPrompter = {
-  askPassword: async () => undefined,
-  askPassphrase: async () => undefined,
-  keyboardInteractive: async () => undefined,
-  confirmUnknownHostKey: async () => false,
-};
-
-let bed: Bed;
-const submitted: string[] = [];
-
-/** A fresh real ssh2 transport to the bundled cluster (a session owns and disposes its transport). */
-function newTransport(): Transport {
-  const parsed = parseProfile({ name: 'bundled', kind: 'ssh', host: bed.sshHost, port: bed.sshPort, user: bed.user, auth: 'key', identityFile: bed.identityFile, knownHostsFile: bed.knownHostsFile });
-  assert.ok(parsed.ok);
-  return createTransport(parsed.profile, { prompter: refuseEverything, secrets: nullSecretStore, logger }, { defaultTimeoutMs: 30_000 });
-}
+import { bedLabel, readBeds, sshRun, type Bed } from './bed';
+import { bedTransport } from './bedTransport';
 
 function countingTransport(inner: Transport, argv0s: string[]): Transport {
   return new Proxy(inner, {
@@ -47,14 +28,6 @@ function countingTransport(inner: Transport, argv0s: string[]): Transport {
   });
 }
 
-before(() => {
-  bed = readBed();
-});
-
-after(async () => {
-  if (submitted.length) await sshRun(`scancel ${submitted.join(' ')}`, { bed });
-});
-
 function nextSnapshot(session: ClusterSession, accept: (s: ClusterSnapshot) => boolean, timeoutMs = 30_000): Promise<ClusterSnapshot> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { sub.dispose(); reject(new Error(`no matching snapshot in ${timeoutMs} ms; last: ${JSON.stringify(session.snapshot).slice(0, 500)}`)); }, timeoutMs);
@@ -64,73 +37,87 @@ function nextSnapshot(session: ClusterSession, accept: (s: ClusterSnapshot) => b
   });
 }
 
-test('a held and a running job appear with state, reason, partition, limit and nodes', async () => {
-  const held = await sshRun(`sbatch --parsable -H -J 'wb session held' -t 5 --wrap 'sleep 60'`, { bed });
-  const run = await sshRun(`sbatch --parsable -J 'wb session | run' -t 3 --wrap 'sleep 60'`, { bed });
-  assert.equal(held.code, 0, held.stderr);
-  assert.equal(run.code, 0, run.stderr);
-  const heldId = held.stdout.trim();
-  const runId = run.stdout.trim();
-  submitted.push(heldId, runId);
+for (const bed of readBeds()) {
+  describe(bedLabel(bed), () => sessionTests(bed));
+}
 
-  const session = new ClusterSession('bundled', newTransport(), { timing: { ...DEFAULT_TIMING, intervalMs: 1000 }, commandTimeoutMs: 30_000 });
-  try {
-    session.start();
-    const snap = await nextSnapshot(session, (s) => s.jobs.some((j) => j.id === runId && j.state === 'RUNNING') && s.jobs.some((j) => j.id === heldId));
-    const h = snap.jobs.find((j) => j.id === heldId)!;
-    const r = snap.jobs.find((j) => j.id === runId)!;
-    assert.deepEqual(
-      { name: h.name, state: h.state, reason: h.reason, partition: h.partition, timeLimit: h.timeLimit, elapsed: h.elapsed },
-      { name: 'wb session held', state: 'PENDING', reason: 'JobHeldUser', partition: 'debug', timeLimit: '5:00', elapsed: undefined },
-    );
-    assert.equal(r.name, 'wb session | run');
-    assert.equal(r.timeLimit, '3:00');
-    assert.match(r.nodes ?? '', /^node[1-4]$/);
-    assert.equal(r.stdoutPath, `${bed.home}/slurm-${runId}.out`);
-    assert.equal(snap.error, undefined);
-    assert.equal(snap.connection.kind, 'connected');
-  } finally {
-    session.dispose();
-  }
-});
+function sessionTests(bed: Bed): void {
+  const submitted: string[] = [];
+  /** A fresh real ssh2 transport to the bed (a session owns and disposes its transport). */
+  const newTransport = (): Transport => bedTransport(bed, 'bundled');
 
-test('a poll of a 200-job queue is 1 squeue; a job leaving adds 1 batched sacct confirming its end', async () => {
-  const out = await sshRun(`for i in $(seq 200); do sbatch --parsable -H -J "wb count $i" --wrap true || exit 1; done`, { bed, timeoutMs: 120_000 });
-  assert.equal(out.code, 0, out.stderr);
-  const ids = out.stdout.trim().split('\n');
-  assert.equal(ids.length, 200);
-  submitted.push(...ids);
+  after(async () => {
+    if (submitted.length) await sshRun(`scancel ${submitted.join(' ')}`, { bed });
+  });
 
-  const calls: string[] = [];
-  const transport = newTransport();
-  try {
-    const counted = countingTransport(transport, calls);
-    const opts = { timeoutMs: 30_000 };
-    const runner = transportRunner(counted, () => clusterContext(counted, opts), opts);
-    const tracker = new JobTracker();
-    await tracker.poll(runner, 'start'); // probes the cluster once and reads the history window
-    calls.length = 0;
+  test('a held and a running job appear with state, reason, partition, limit and nodes', async () => {
+    const held = await sshRun(`sbatch --parsable -H -J 'wb session held' -t 5 --wrap 'sleep 60'`, { bed });
+    const run = await sshRun(`sbatch --parsable -J 'wb session | run' -t 3 --wrap 'sleep 60'`, { bed });
+    assert.equal(held.code, 0, held.stderr);
+    assert.equal(run.code, 0, run.stderr);
+    const heldId = held.stdout.trim();
+    const runId = run.stdout.trim();
+    submitted.push(heldId, runId);
 
-    const steady = await tracker.poll(runner, 'timer');
-    assert.ok(ids.every((id) => steady.jobs.some((r) => r.id === id && r.state === 'PENDING')), 'every submitted job is listed');
-    assert.deepEqual(calls, ['squeue'], 'a steady cycle is one squeue, whatever the queue size');
-
-    const gone = ids.slice(0, 3);
-    assert.equal((await sshRun(`scancel ${gone.join(' ')}`, { bed })).code, 0);
-    let finished: string[] = [];
-    // sacct may lag slurmctld by a second or two: unconfirmed jobs are asked again next cycle.
-    for (let cycle = 0; cycle < 20 && finished.length < gone.length; cycle++) {
-      calls.length = 0;
-      const poll = await tracker.poll(runner, 'timer');
-      assert.deepEqual(calls, ['squeue', 'sacct'], 'one squeue plus ONE batched sacct for the jobs that left');
-      finished = finished.concat(poll.events.filter((e) => e.kind === 'finished').map((e) => `${e.job.id}:${e.job.state}`));
-      if (finished.length < gone.length) await new Promise((r) => setTimeout(r, 500));
+    const session = new ClusterSession('bundled', newTransport(), { timing: { ...DEFAULT_TIMING, intervalMs: 1000 }, commandTimeoutMs: 30_000 });
+    try {
+      session.start();
+      const snap = await nextSnapshot(session, (s) => s.jobs.some((j) => j.id === runId && j.state === 'RUNNING') && s.jobs.some((j) => j.id === heldId));
+      const h = snap.jobs.find((j) => j.id === heldId)!;
+      const r = snap.jobs.find((j) => j.id === runId)!;
+      assert.deepEqual(
+        { name: h.name, state: h.state, reason: h.reason, partition: h.partition, timeLimit: h.timeLimit, elapsed: h.elapsed },
+        { name: 'wb session held', state: 'PENDING', reason: 'JobHeldUser', partition: 'debug', timeLimit: '5:00', elapsed: undefined },
+      );
+      assert.equal(r.name, 'wb session | run');
+      assert.equal(r.timeLimit, '3:00');
+      assert.match(r.nodes ?? '', /^node[1-4]$/);
+      assert.equal(r.stdoutPath, `${bed.home}/slurm-${runId}.out`);
+      assert.equal(snap.error, undefined);
+      assert.equal(snap.connection.kind, 'connected');
+    } finally {
+      session.dispose();
     }
-    assert.deepEqual(finished.sort(), gone.map((id) => `${id}:CANCELLED`).sort());
-    calls.length = 0;
-    await tracker.poll(runner, 'timer');
-    assert.deepEqual(calls, ['squeue'], 'confirmed jobs are not asked again');
-  } finally {
-    transport.dispose();
-  }
-});
+  });
+
+  test('a poll of a 200-job queue is 1 squeue; a job leaving adds 1 batched sacct confirming its end', async () => {
+    const out = await sshRun(`for i in $(seq 200); do sbatch --parsable -H -J "wb count $i" --wrap true || exit 1; done`, { bed, timeoutMs: 120_000 });
+    assert.equal(out.code, 0, out.stderr);
+    const ids = out.stdout.trim().split('\n');
+    assert.equal(ids.length, 200);
+    submitted.push(...ids);
+
+    const calls: string[] = [];
+    const transport = newTransport();
+    try {
+      const counted = countingTransport(transport, calls);
+      const opts = { timeoutMs: 30_000 };
+      const runner = transportRunner(counted, () => clusterContext(counted, opts), opts);
+      const tracker = new JobTracker();
+      await tracker.poll(runner, 'start'); // probes the cluster once and reads the history window
+      calls.length = 0;
+
+      const steady = await tracker.poll(runner, 'timer');
+      assert.ok(ids.every((id) => steady.jobs.some((r) => r.id === id && r.state === 'PENDING')), 'every submitted job is listed');
+      assert.deepEqual(calls, ['squeue'], 'a steady cycle is one squeue, whatever the queue size');
+
+      const gone = ids.slice(0, 3);
+      assert.equal((await sshRun(`scancel ${gone.join(' ')}`, { bed })).code, 0);
+      let finished: string[] = [];
+      // sacct may lag slurmctld by a second or two: unconfirmed jobs are asked again next cycle.
+      for (let cycle = 0; cycle < 20 && finished.length < gone.length; cycle++) {
+        calls.length = 0;
+        const poll = await tracker.poll(runner, 'timer');
+        assert.deepEqual(calls, ['squeue', 'sacct'], 'one squeue plus ONE batched sacct for the jobs that left');
+        finished = finished.concat(poll.events.filter((e) => e.kind === 'finished').map((e) => `${e.job.id}:${e.job.state}`));
+        if (finished.length < gone.length) await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.deepEqual(finished.sort(), gone.map((id) => `${id}:CANCELLED`).sort());
+      calls.length = 0;
+      await tracker.poll(runner, 'timer');
+      assert.deepEqual(calls, ['squeue'], 'confirmed jobs are not asked again');
+    } finally {
+      transport.dispose();
+    }
+  });
+}
