@@ -46,6 +46,11 @@ export function durationSeconds(d: Duration): number | undefined {
   return d.kind === 'seconds' ? d.seconds : undefined;
 }
 
+/** Two digits. Module level, not a closure per call: a poll formats 20,000 durations. */
+function p2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
 /** Slurm's own rendering: "M:SS" under an hour, "H:MM:SS", "D-HH:MM:SS". */
 export function formatDuration(d: Duration): string {
   switch (d.kind) {
@@ -61,7 +66,6 @@ export function formatDuration(d: Duration): string {
       const h = Math.floor((total % 86400) / 3600);
       const m = Math.floor((total % 3600) / 60);
       const s = total % 60;
-      const p2 = (n: number) => String(n).padStart(2, '0');
       if (days > 0) return `${days}-${p2(h)}:${p2(m)}:${p2(s)}`;
       if (h > 0) return `${h}:${p2(m)}:${p2(s)}`;
       return `${m}:${p2(s)}`;

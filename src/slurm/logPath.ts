@@ -101,7 +101,6 @@ export function expandLogPattern(pattern: string, job: LogPathJob): string {
         break;
       }
     }
-    const pad = (n: number) => String(n).padStart(width, '0');
     const letter = pattern[j];
     if (letter === undefined) {
       out += '%';
@@ -109,18 +108,18 @@ export function expandLogPattern(pattern: string, job: LogPathJob): string {
     }
     switch (letter) {
       case 'a':
-        out += pad(isArray && job.arrayTaskId !== undefined ? job.arrayTaskId : NO_VAL);
+        out += padNumber(isArray && job.arrayTaskId !== undefined ? job.arrayTaskId : NO_VAL, width);
         break;
       case 'A':
-        out += pad(isArray && job.arrayJobId !== undefined ? job.arrayJobId : job.rawJobId);
+        out += padNumber(isArray && job.arrayJobId !== undefined ? job.arrayJobId : job.rawJobId, width);
         break;
       case 'j':
       case 'J':
-        out += pad(job.rawJobId);
+        out += padNumber(job.rawJobId, width);
         break;
       case 'n':
       case 't':
-        out += pad(0);
+        out += padNumber(0, width);
         break;
       case 's':
         out += 'batch';
@@ -142,6 +141,10 @@ export function expandLogPattern(pattern: string, job: LogPathJob): string {
     i = j + 1;
   }
   return prefix + out;
+}
+
+function padNumber(n: number, width: number): string {
+  return width === 0 ? String(n) : String(n).padStart(width, '0');
 }
 
 function removeBackslashes(p: string): string {
