@@ -18,8 +18,20 @@ export const RECORD_END = '\x1e';
  * squeue-style output: every record is `f1 SEP f2 SEP ... fN END \n`. Calls `convert` with
  * exactly `fieldCount` strings per record, one record at a time (so a 10,000-row listing never
  * holds all its pieces at once), and wraps any failure in a SlurmParseError naming the record.
+ *
+ * With `headFields` > 0, a record whose text after its first `headFields` fields is byte for byte
+ * the previous record's is not split again: only the head fields are sliced, the others keep the
+ * previous record's values, and `convert` is told (`sameTail`), so it can reuse its previous
+ * result. A big queue is mostly such rows (a thousand jobs submitted by one script differ only in
+ * their ids): one compare instead of thirty slices and conversions per row.
  */
-export function mapTerminatedRecords<T>(call: string, stdout: string, fieldCount: number, convert: (fields: string[]) => T): T[] {
+export function mapTerminatedRecords<T>(
+  call: string,
+  stdout: string,
+  fieldCount: number,
+  convert: (fields: string[], sameTail: boolean) => T,
+  headFields = 0,
+): T[] {
   const out: T[] = [];
   const end = `${RECORD_END}\n`;
   // One array reused for every record (convert must not keep it): on 10,000 rows, slicing fields
@@ -36,19 +48,34 @@ export function mapTerminatedRecords<T>(call: string, stdout: string, fieldCount
     const len = to - from;
     // Short fields only (longer ones are sliced without copying anyway); the last character
     // first, where ids and timestamps of consecutive rows differ.
-    if (prev.length === len && len <= 16 && (len === 0 || prev.charCodeAt(len - 1) === stdout.charCodeAt(to - 1))) {
+    if (prev.length === len && len <= 32 && (len === 0 || prev.charCodeAt(len - 1) === stdout.charCodeAt(to - 1))) {
       let i = 0;
       while (i < len && prev.charCodeAt(i) === stdout.charCodeAt(from + i)) i++;
       if (i === len) return;
     }
     fields[k] = stdout.slice(from, to);
   };
+  // The previous fully split record's tail (text after its head fields), as a slice of stdout.
+  let prevTail: string | undefined;
   for (;;) {
     const stop = stdout.indexOf(end, pos);
     if (stop < 0) break;
     n++;
     let p = pos;
     let k = 0;
+    while (k < headFields) {
+      const e = stdout.indexOf(FIELD_SEP, p);
+      if (e < 0 || e > stop) break;
+      take(k++, p, e);
+      p = e + 1;
+    }
+    // Compared as a slice: V8 compares two flat strings natively, startsWith() goes char by char.
+    if (k === headFields && prevTail !== undefined && stop - p === prevTail.length && stdout.slice(p, stop) === prevTail) {
+      pos = stop + end.length;
+      out.push(convertOne(call, fields, n, convert, true));
+      continue;
+    }
+    const tailStart = p;
     while (k < last) {
       const e = stdout.indexOf(FIELD_SEP, p);
       if (e < 0 || e > stop) break;
@@ -62,7 +89,8 @@ export function mapTerminatedRecords<T>(call: string, stdout: string, fieldCount
     }
     take(last, p, stop);
     pos = stop + end.length;
-    out.push(convertOne(call, fields, n, convert));
+    out.push(convertOne(call, fields, n, convert, false));
+    if (headFields > 0) prevTail = stdout.slice(tailStart, stop);
   }
   // Whatever follows the last terminator must be blank (a trailing newline at most).
   const tail = stdout.slice(pos);
@@ -112,9 +140,9 @@ export function convertRecords<T>(call: string, records: string[][], convert: (f
   return out;
 }
 
-function convertOne<T>(call: string, fields: string[], n: number, convert: (fields: string[]) => T): T {
+function convertOne<T>(call: string, fields: string[], n: number, convert: (fields: string[], sameTail: boolean) => T, sameTail = false): T {
   try {
-    return convert(fields);
+    return convert(fields, sameTail);
   } catch (e) {
     const line = visible(fields.join(FIELD_SEP));
     if (e instanceof FieldFormatError) throw new SlurmParseError(call, e.message, line, n);

@@ -196,6 +196,54 @@ function toJob(fields: string[], p: ColumnParsers): Job {
   };
 }
 
+/**
+ * JobID and ArrayJobID come first: a row that differs from the previous one only in them (the
+ * bulk of a big queue) is the previous job with other ids (records.ts mapTerminatedRecords).
+ */
+const ID_FIELDS = 2;
+
+/** The previous row's job under this row's ids; everything else was printed identically. */
+function withIds(previous: Job, fields: string[]): Job {
+  const jobId = Number(fields[0]);
+  const id = displayId(fields[0], jobId, optNum(fields[1]), fields[2], optNum(fields[3]), optNum(fields[4]));
+  const p = previous;
+  // Spelled out in toJob's key order (one hidden class for every row): `{ ...previous, id }`
+  // took a slow path that cost more than parsing the row afresh.
+  return {
+    id,
+    rawJobId: jobId,
+    arrayJobId: id.kind === 'arrayTask' || id.kind === 'arrayTasks' ? id.arrayJobId : undefined,
+    arrayTaskId: id.kind === 'arrayTask' ? id.taskId : undefined,
+    name: p.name,
+    user: p.user,
+    state: p.state,
+    reason: p.reason,
+    partition: p.partition,
+    qos: p.qos,
+    account: p.account,
+    nodeList: p.nodeList,
+    batchHost: p.batchHost,
+    nodes: p.nodes,
+    cpus: p.cpus,
+    minMemory: p.minMemory,
+    tresPerNode: p.tresPerNode,
+    tresPerJob: p.tresPerJob,
+    tres: p.tres,
+    gpus: p.gpus,
+    timeUsed: p.timeUsed,
+    timeLimit: p.timeLimit,
+    submitTime: p.submitTime,
+    startTime: p.startTime,
+    endTime: p.endTime,
+    workDir: p.workDir,
+    stdout: p.stdout,
+    stderr: p.stderr,
+    dependency: p.dependency,
+    command: p.command,
+    exitCode: p.exitCode,
+  };
+}
+
 /** Digits -> number; "N/A" etc. -> undefined (already checked by the record schema). */
 function optNum(v: string): number | undefined {
   return v === 'N/A' || v === '' || v === '(null)' ? undefined : Number(v);
@@ -238,10 +286,18 @@ function jobGpus(tres: string | undefined, perJob: string | undefined, perNode: 
 export function parseSqueue(stdout: string, utcOffsetMinutes: number): Job[] {
   const parsers = columnParsers(utcOffsetMinutes);
   const numbers = new ColumnCollector(NUMERIC_COLUMNS);
-  const jobs = mapTerminatedRecords('squeue', stdout, SQUEUE_FIELDS.length, (fields) => {
-    numbers.add(fields);
-    return toJob(fields, parsers);
-  });
+  let previous: Job | undefined;
+  const jobs = mapTerminatedRecords(
+    'squeue',
+    stdout,
+    SQUEUE_FIELDS.length,
+    (fields, sameTail) => {
+      numbers.add(fields);
+      previous = sameTail && previous !== undefined ? withIds(previous, fields) : toJob(fields, parsers);
+      return previous;
+    },
+    ID_FIELDS,
+  );
   numbers.check('squeue', (i) => stdout.split(`${RECORD_END}\n`)[i] ?? '');
   return jobs;
 }
