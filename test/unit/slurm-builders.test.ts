@@ -109,12 +109,26 @@ describe('runCall', () => {
     };
   }
 
-  it('passes argv, timeout, signal and label; parses stdout on exit 0', async () => {
+  it('passes argv, timeout, signal, label and idempotency; parses stdout on exit 0', async () => {
     const seen: unknown[] = [];
     const ac = new AbortController();
     const v = await runCall(stubTransport({ stdout: 'slurm-wlm 22.05.8\n', stderr: '', code: 0 }, seen), versionCall(), { timeoutMs: 5000, signal: ac.signal });
     assert.equal(v.text, '22.05.8');
-    assert.deepEqual(seen, [{ argv: ['sinfo', '--version'], options: { timeoutMs: 5000, signal: ac.signal, label: 'sinfo --version' } }]);
+    assert.deepEqual(seen, [{ argv: ['sinfo', '--version'], options: { timeoutMs: 5000, signal: ac.signal, label: 'sinfo --version', idempotent: true } }]);
+    const actions: unknown[] = [];
+    await runCall(stubTransport({ stdout: '', stderr: '', code: 0 }, actions), scancelCall(['1']));
+    assert.equal((actions[0] as { options: { idempotent: boolean } }).options.idempotent, false, 'scancel is not retried blindly');
+  });
+
+  it('a query whose channel closed without an exit status is asked once more; an action is not', async () => {
+    const answers = [{ stdout: '', stderr: '', code: null }, { stdout: 'slurm-wlm 22.05.8\n', stderr: '', code: 0 }];
+    let calls = 0;
+    const flaky = { ...stubTransport(answers[1], []), exec: () => Promise.resolve(answers[Math.min(calls++, 1)]) } as Transport;
+    assert.equal((await runCall(flaky, versionCall())).text, '22.05.8');
+    assert.equal(calls, 2);
+    calls = 0;
+    await assert.rejects(runCall(flaky, scancelCall(['1'])), SlurmCommandError);
+    assert.equal(calls, 1);
   });
 
   it('squeue for ONE job that has left the queue is an empty list, not an error (22.05 exits 1)', async () => {
