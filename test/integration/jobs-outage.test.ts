@@ -1,0 +1,85 @@
+// slurmctld stops mid-session: the Jobs view's session keeps the last known jobs (marked stale),
+// shows the error, backs off, and recovers by itself when slurmctld is back. Real cluster, real
+// slurmctld (stopped through its pid file, restarted by the bed's idempotent up.sh).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseProfile } from '../../src/config/profile';
+import { logger } from '../../src/core/logger';
+import { DEFAULT_TIMING } from '../../src/poller/poller';
+import { ClusterSession, type ClusterSnapshot } from '../../src/session/clusterSession';
+import { createTransport } from '../../src/transport/factory';
+import { nullSecretStore, type AuthPrompter } from '../../src/transport/auth';
+import { readBed, repoRoot, sshRun, type Bed } from './bed';
+
+const refuse: AuthPrompter = {
+  askPassword: async () => undefined,
+  askPassphrase: async () => undefined,
+  keyboardInteractive: async () => undefined,
+  confirmUnknownHostKey: async () => false,
+};
+const CTLD_PID = '/run/slurm-workbench/slurmctld.pid';
+
+let bed: Bed;
+const submitted: string[] = [];
+
+before(() => {
+  bed = readBed();
+});
+
+after(async () => {
+  bringBackSlurmctld();
+  if (submitted.length) await sshRun(`scancel ${submitted.join(' ')}`, { bed });
+});
+
+function bringBackSlurmctld(): void {
+  execFileSync('bash', [join(repoRoot, '.devcontainer/cluster/up.sh')], { stdio: 'ignore', timeout: 180_000 });
+}
+
+function until(session: ClusterSession, what: string, accept: (s: ClusterSnapshot) => boolean, timeoutMs = 60_000): Promise<ClusterSnapshot> {
+  if (accept(session.snapshot)) return Promise.resolve(session.snapshot);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`timed out waiting for ${what}; last: ${JSON.stringify({ ...session.snapshot, jobs: session.snapshot.jobs.length })}`));
+    }, timeoutMs);
+    const sub = session.onDidChange(({ snapshot }) => {
+      if (accept(snapshot)) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(snapshot);
+      }
+    });
+  });
+}
+
+test('slurmctld down: last jobs stay visible marked stale with the error; back up: recovers by itself', { skip: process.getuid?.() !== 0 ? 'needs root to stop slurmctld' : false }, async () => {
+  const held = await sshRun(`sbatch --parsable -H -J 'wb outage' --wrap true`, { bed });
+  assert.equal(held.code, 0, held.stderr);
+  const id = held.stdout.trim();
+  submitted.push(id);
+
+  const parsed = parseProfile({ name: 'bundled', host: bed.sshHost, port: bed.sshPort, user: bed.user, auth: 'key', identityFile: bed.identityFile, knownHostsFile: bed.knownHostsFile });
+  assert.ok(parsed.ok);
+  const transport = createTransport(parsed.profile, { prompter: refuse, secrets: nullSecretStore, logger }, { defaultTimeoutMs: 20_000 });
+  // Fast timing so the test sees several cycles; backoff is capped low for the same reason.
+  const session = new ClusterSession('bundled', transport, { timing: { ...DEFAULT_TIMING, intervalMs: 1000, maxBackoffMs: 4000 }, commandTimeoutMs: 20_000 });
+  try {
+    session.start();
+    await until(session, 'the held job listed', (s) => s.jobs.some((j) => j.id === id));
+
+    process.kill(Number(readFileSync(CTLD_PID, 'utf8').trim()), 'SIGTERM');
+    const down = await until(session, 'a failed poll', (s) => s.error !== undefined);
+    assert.equal(down.stale, true, 'the last known jobs are marked stale');
+    assert.ok(down.jobs.some((j) => j.id === id), 'the last known jobs are still there');
+    assert.match(down.error ?? '', /squeue|slurm/i, 'the error names what failed');
+
+    bringBackSlurmctld();
+    const up = await until(session, 'recovery', (s) => s.error === undefined && !s.stale && s.jobs.some((j) => j.id === id), 90_000);
+    assert.equal(up.connection.kind, 'connected');
+  } finally {
+    session.dispose();
+  }
+});
