@@ -94,18 +94,15 @@ export interface AccountingJob {
  */
 export const SACCT_MAX_IDS = 10_000;
 
+/** The one sacct listing shape (fields, delimiter, allocations only); `selection` says which jobs. */
+export function sacctListingArgv(selection: readonly string[]): string[] {
+  return ['sacct', '--allocations', '--noheader', '--parsable2', `--delimiter=${FIELD_SEP}`, ...selection, `--format=${SACCT_FIELDS.join(',')}`];
+}
+
 export function sacctArgv(jobIds: readonly string[]): string[] {
   if (jobIds.length === 0) throw new SlurmArgumentError('sacct needs at least one job id.');
   if (jobIds.length > SACCT_MAX_IDS) throw new SlurmArgumentError(`sacct takes at most ${SACCT_MAX_IDS} job ids per call; split the list.`);
-  return [
-    'sacct',
-    '--allocations',
-    '--noheader',
-    '--parsable2',
-    `--delimiter=${FIELD_SEP}`,
-    `--jobs=${jobIds.map(assertJobIdArg).join(',')}`,
-    `--format=${SACCT_FIELDS.join(',')}`,
-  ];
+  return sacctListingArgv([`--jobs=${jobIds.map(assertJobIdArg).join(',')}`]);
 }
 
 export function sacctCall(ctx: Pick<ClusterContext, 'utcOffsetMinutes'>, jobIds: readonly string[]): SlurmCall<AccountingJob[]> {

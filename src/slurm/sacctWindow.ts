@@ -11,8 +11,7 @@
 import type { SlurmCall } from './call';
 import type { ClusterContext } from './context';
 import { SlurmArgumentError } from './errors';
-import { FIELD_SEP } from './records';
-import { SACCT_FIELDS, parseSacct, type AccountingJob } from './sacct';
+import { parseSacct, sacctListingArgv, type AccountingJob } from './sacct';
 
 /** Terminal states sacct accepts in --state (short codes are accepted by every release). */
 export const FINISHED_STATE_CODES = ['BF', 'CA', 'CD', 'DL', 'F', 'NF', 'OOM', 'PR', 'TO'] as const;
@@ -20,18 +19,12 @@ export const FINISHED_STATE_CODES = ['BF', 'CA', 'CD', 'DL', 'F', 'NF', 'OOM', '
 export function sacctWindowArgv(user: string, days: number): string[] {
   if (!/^[^\s,=]+$/.test(user)) throw new SlurmArgumentError(`${JSON.stringify(user)} is not a user name.`);
   if (!Number.isFinite(days) || days <= 0 || days > 365) throw new SlurmArgumentError('The history window must be between 1 and 365 days.');
-  return [
-    'sacct',
-    '--allocations',
-    '--noheader',
-    '--parsable2',
-    `--delimiter=${FIELD_SEP}`,
+  return sacctListingArgv([
     `--user=${user}`,
     `--starttime=now-${Math.round(days * 24 * 3600)}seconds`,
     '--endtime=now',
     `--state=${FINISHED_STATE_CODES.join(',')}`,
-    `--format=${SACCT_FIELDS.join(',')}`,
-  ];
+  ]);
 }
 
 export function sacctWindowCall(ctx: Pick<ClusterContext, 'utcOffsetMinutes' | 'user'>, days: number): SlurmCall<AccountingJob[]> {

@@ -1,29 +1,13 @@
 // The Jobs view inside a real VS Code, against the real bundled cluster over the real sshd:
 // a profile for the cluster in settings, a job submitted as the test user, and the view lists it.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readBed, sshRun, type Bed } from '../../integration/bed';
 import type { SlurmWorkbenchApi } from '../../../src/session/api';
 import { takeScreenshot } from './screenshot';
+import { bedFile, waitFor } from './support';
 
-// out/test/extension/suite/index.js -> the repository root is four levels up.
-const bedFile = path.resolve(__dirname, '../../../../.bed/cluster.json');
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
 
 suite('Jobs view against the bundled cluster', function () {
   // Real jobs on a shared, busy cluster: sacct may lag slurmctld by seconds.

@@ -2,28 +2,13 @@
 // that prints a numbered line every 200 ms is followed into its output channel `Slurm <id> <name>`;
 // the channel holds every line once, in order, then the job's end state. Screenshot mid-run.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readBed, sshRun, type Bed } from '../../integration/bed';
 import type { SlurmWorkbenchApi } from '../../../src/session/api';
 import { takeScreenshot } from './screenshot';
+import { bedFile, waitFor } from './support';
 
-const bedFile = path.resolve(__dirname, '../../../../.bed/cluster.json');
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
 
 suite('Live job logs against the bundled cluster', () => {
   let bed: Bed;
@@ -62,7 +47,7 @@ suite('Live job logs against the bundled cluster', () => {
 
     const names = await logs.follow('bundled', id);
     assert.deepEqual(names, [`Slurm ${id} ${name}`]);
-    await waitFor('a few lines in the channel', () => (/step 5 of 40/.test(logs.channelText('bundled', id)?.out ?? '') ? true : undefined));
+    await waitFor('a few lines in the channel', () => (/step 5 of 40/.test(logs.channelText('bundled', id)?.out ?? '') ? true : undefined), 60_000, 250);
     assert.ok(logs.followed().some((f) => f.jobId === id), 'followed while the job runs');
     await vscode.commands.executeCommand('workbench.action.output.toggleOutput').then(undefined, () => undefined);
     const channel = logs.channelText('bundled', id);

@@ -3,29 +3,13 @@
 // refresh command) shows it the way sinfo does, a pending "wait for 4 GPUs" watch sits in the view,
 // and both the view and the webview are photographed.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readBed, sshRun, type Bed } from '../../integration/bed';
 import type { ClusterResourcesState } from '../../../src/resources/monitor';
 import { takeScreenshot } from './screenshot';
+import { bedFile, waitFor } from './support';
 
-// out/test/extension/suite/index.js -> the repository root is four levels up.
-const bedFile = path.resolve(__dirname, '../../../../.bed/cluster.json');
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
 
 suite('Resources view against the bundled cluster', () => {
   let bed: Bed;
@@ -59,7 +43,7 @@ suite('Resources view against the bundled cluster', () => {
       const r = await sshRun(`squeue -h -j ${id} -o '%T %N'`, { bed });
       const [state, n] = r.stdout.trim().split(' ');
       return state === 'RUNNING' ? n : undefined;
-    });
+    }, 90_000);
 
     await vscode.commands.executeCommand('slurm.resources.focus');
     const state = await waitFor('the Resources model with our job', async () => {
@@ -67,7 +51,7 @@ suite('Resources view against the bundled cluster', () => {
       const s = states.find((x) => x.cluster === 'bundled');
       const n = s?.resources?.nodes.find((x) => x.name === node);
       return n && n.gpus.free < n.gpus.total && n.cpus.allocated >= 2 ? s : undefined;
-    });
+    }, 90_000);
     const resources = state.resources!;
     assert.deepEqual(resources.partitions.map((p) => p.name), ['debug', 'gpu']);
     // Same node, same moment, through sinfo directly: GRES used and CPUs agree with the model.

@@ -10,8 +10,8 @@ import * as vscode from 'vscode';
 import { readBed, sshRun, type Bed } from '../../integration/bed';
 import type { SubmitOutcome } from '../../../src/commands/submitScript';
 import { takeScreenshot } from './screenshot';
+import { bedFile } from './support';
 
-const bedFile = path.resolve(__dirname, '../../../../.bed/cluster.json');
 const remoteRoot = `~/.swb-ext-submit-${randomBytes(4).toString('hex')}`;
 
 async function finalState(bed: Bed, jobId: number, timeoutMs = 240_000): Promise<string> {
