@@ -23,6 +23,7 @@ import { VscodeSecretStore } from './vscode/secretStore';
 import type { Services } from './vscode/services';
 import { JobsStatusBar } from './views/statusBar';
 import { registerJobCommands } from './commands/registerJobCommands';
+import { registerProfileCommands } from './commands/registerProfileCommands';
 import { registerSubmit } from './commands/submitFeature';
 import { registerOnboarding } from './commands/onboardingFeature';
 import { JobHistory } from './session/jobHistory';
@@ -101,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
   const services: Services = { context, registry, channel, jobsTree: tree, jobsView: view, settings: () => settings };
   // Each feature registers its own commands, views and providers here, one line each.
   let logs: SlurmWorkbenchApi['logs'];
-  const features: ((services: Services) => void)[] = [registerJobCommands(history), registerResources, (s) => void (logs = registerLogs(s)), registerSubmit, registerOnboarding];
+  const features: ((services: Services) => void)[] = [registerJobCommands(history), registerProfileCommands, registerResources, (s) => void (logs = registerLogs(s)), registerSubmit, registerOnboarding];
   for (const register of features) register(services);
 
   applySettings();

@@ -89,6 +89,19 @@ export class ClusterSession extends Disposable {
     this.poller.start();
   }
 
+  /** The user's Connect / Retry: a fresh login (the only way past a failed or cancelled one), then a poll. */
+  async connect(): Promise<void> {
+    await this.transport.connect?.();
+    this.poller.start();
+    await this.poller.refresh('manual');
+  }
+
+  /** The user's Disconnect: stop polling (it would reconnect) and close the connection. */
+  async disconnect(): Promise<void> {
+    this.poller.stop();
+    await this.transport.disconnect?.();
+  }
+
   refresh(reason: RefreshReason = 'manual'): Promise<void> | undefined {
     return this.poller.refresh(reason);
   }

@@ -23,8 +23,10 @@ export class JobsStatusBar implements vscode.Disposable {
     let running = 0;
     let pending = 0;
     const failing: string[] = [];
+    let reconnecting = false;
     for (const s of sessions) {
       const snap = s.snapshot;
+      if (snap.connection.kind === 'reconnecting' || snap.connection.kind === 'connecting') reconnecting = true;
       if (snap.error !== undefined) failing.push(`${snap.profileName}: ${snap.error}`);
       for (const j of snap.jobs) {
         const g = stateLook(j.state).group;
@@ -32,7 +34,8 @@ export class JobsStatusBar implements vscode.Disposable {
         else if (g === 'pending') pending++;
       }
     }
-    this.item.text = `${failing.length ? '$(warning)' : '$(server-environment)'} Slurm: ${running} R · ${pending} PD`;
+    const icon = reconnecting ? '$(sync~spin)' : failing.length ? '$(warning)' : '$(server-environment)';
+    this.item.text = `${icon} Slurm: ${running} R · ${pending} PD${reconnecting ? ' · reconnecting' : ''}`;
     this.item.tooltip = failing.length ? `Slurm Workbench\n${failing.join('\n')}` : 'Slurm Workbench — show jobs';
     this.item.backgroundColor = failing.length ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();

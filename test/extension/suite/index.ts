@@ -13,6 +13,7 @@ import Mocha from 'mocha';
 const testFiles: ReadonlyArray<() => Promise<unknown>> = [
   () => import('./activation.test.js'),
   () => import('./jobsView.test.js'),
+  () => import('./profiles.test.js'),
   () => import('./logs.test.js'),
   () => import('./resources.test.js'),
   () => import('./submit.test.js'),
