@@ -72,7 +72,10 @@ ensure_code_server() {
   local step_started=$SECONDS
   mkdir -p "$code_server_dir"
   # code-server's postinstall checks for Node 24 and compiles native modules against its headers.
-  PATH="$node24_pkg_dir/bin:$PATH" npm_config_nodedir="$node24_pkg_dir" \
+  # It reads the Node version from npm's user agent: when this script runs under `npm test`, the
+  # outer npm (Node 20) exported npm_config_user_agent, which the inner npm would take as config.
+  env -u npm_config_user_agent -u npm_node_execpath -u npm_execpath \
+    PATH="$node24_pkg_dir/bin:$PATH" npm_config_nodedir="$node24_pkg_dir" \
     npm install --prefix "$code_server_dir" --no-save --no-package-lock --loglevel=error \
     "code-server@$CODE_SERVER_VERSION" >/dev/null
   [[ -f $code_server_bin ]] || { log "code-server install finished but $code_server_bin is missing"; exit 1; }

@@ -168,7 +168,9 @@ function viewModel(z: LiveZoo, job: Job) {
     name: job.name,
     state: job.state.name,
     reason: job.reason,
-    exitCode: job.exitCode,
+    // A running job cancelled by scancel ends either by the signal (0:15) or with its shell's 143:0,
+    // depending on where the batch shell was when TERM arrived: a race, not a version difference.
+    exitCode: job.state.name === 'CANCELLED' ? 'either 0:15 or 143:0' : job.exitCode,
     gpus: job.gpus,
     nodes: job.nodes,
     cpus: job.cpus,

@@ -98,8 +98,14 @@ test('hostile file and job names submit correctly and inject nothing', async () 
   const out = await sshRun(`cat ${result.remoteDir}/slurm-${result.jobId}.out`, { bed });
   assert.equal(out.stdout, `content:${jobName}\n`);
   // The job itself saw the exact name (above). Accounting stores it with " turned into ` (slurmdbd does that).
-  const name = await sshRun(`sacct -n -X -P -o JobName -j ${result.jobId}`, { bed });
-  assert.equal(name.stdout.trim(), jobName.replace(/"/g, '`'));
+  // Right after the end sacct may still hold a partial record named "allocation": ask until it is whole.
+  let name = '';
+  for (let i = 0; i < 30; i++) {
+    name = (await sshRun(`sacct -n -X -P -o JobName -j ${result.jobId}`, { bed })).stdout.trim();
+    if (name !== 'allocation') break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  assert.equal(name, jobName.replace(/"/g, '`'));
   const ls = await sshRun(`ls ${result.remoteDir}`, { bed });
   assert.ok(ls.stdout.includes(fileName), ls.stdout);
   const pwned = await sshRun(`test -e ~/${marker} -o -e ${result.remoteDir}/${marker} -o -e /tmp/${marker} && echo yes || echo no`, { bed });
