@@ -2,10 +2,10 @@
 // a profile for the cluster in settings, a job submitted as the test user, and the view lists it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { readBed, sshRun, type Bed } from '../../integration/bed';
+import { sshRun, type Bed } from '../../integration/bed';
 import type { SlurmWorkbenchApi } from '../../../src/session/api';
 import { takeScreenshot } from './screenshot';
-import { bedFile, waitFor } from './support';
+import { activateWithBundledProfile, waitFor } from './support';
 
 
 
@@ -17,15 +17,7 @@ suite('Jobs view against the bundled cluster', function () {
   const submitted: string[] = [];
 
   suiteSetup(async () => {
-    bed = readBed(bedFile);
-    const ext = vscode.extensions.getExtension<SlurmWorkbenchApi>('slurm-workbench.slurm-workbench');
-    assert.ok(ext);
-    api = await ext.activate();
-    await vscode.workspace.getConfiguration('slurm').update(
-      'profiles',
-      [{ name: 'bundled', kind: 'ssh', host: bed.sshHost, port: bed.sshPort, user: bed.user, auth: 'key', identityFile: bed.identityFile, knownHostsFile: bed.knownHostsFile }],
-      vscode.ConfigurationTarget.Global,
-    );
+    ({ bed, api } = await activateWithBundledProfile());
   });
 
   suiteTeardown(async () => {

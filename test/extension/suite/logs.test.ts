@@ -3,10 +3,10 @@
 // the channel holds every line once, in order, then the job's end state. Screenshot mid-run.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { readBed, sshRun, type Bed } from '../../integration/bed';
+import { sshRun, type Bed } from '../../integration/bed';
 import type { SlurmWorkbenchApi } from '../../../src/session/api';
 import { takeScreenshot } from './screenshot';
-import { bedFile, waitFor } from './support';
+import { activateWithBundledProfile, waitFor } from './support';
 
 
 
@@ -16,15 +16,7 @@ suite('Live job logs against the bundled cluster', () => {
   const submitted: string[] = [];
 
   suiteSetup(async () => {
-    bed = readBed(bedFile);
-    const ext = vscode.extensions.getExtension<SlurmWorkbenchApi>('slurm-workbench.slurm-workbench');
-    assert.ok(ext);
-    api = await ext.activate();
-    await vscode.workspace.getConfiguration('slurm').update(
-      'profiles',
-      [{ name: 'bundled', kind: 'ssh', host: bed.sshHost, port: bed.sshPort, user: bed.user, auth: 'key', identityFile: bed.identityFile, knownHostsFile: bed.knownHostsFile }],
-      vscode.ConfigurationTarget.Global,
-    );
+    ({ bed, api } = await activateWithBundledProfile());
     await waitFor('the bundled cluster session', () => api.snapshots().find((s) => s.profileName === 'bundled'));
   });
 
