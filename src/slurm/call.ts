@@ -59,8 +59,9 @@ export async function runCall<T>(transport: Transport, call: SlurmCall<T>, optio
   const exec = (): Promise<ExecResult> =>
     transport.exec(call.argv, { timeoutMs: options.timeoutMs ?? DEFAULT_SLURM_TIMEOUT_MS, signal: options.signal, label: call.name, idempotent });
   let result = await exec();
-  // Seen under load (~2% of execs on a busy sshd): the channel closes with neither an exit status
-  // nor a signal, so we cannot tell whether the output is whole. A query is simply asked again.
+  // A channel that closed with neither an exit status nor a signal leaves us unable to tell whether
+  // the output is whole (the transport once lost fast commands' exit statuses this way). A query is
+  // simply asked again; an action is reported, never repeated.
   if (result.code === null && result.signal === undefined && idempotent && !options.signal?.aborted) result = await exec();
   return parseResult(call, result);
 }
