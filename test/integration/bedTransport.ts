@@ -16,8 +16,8 @@ export const refuseEveryPrompt: AuthPrompter = {
 };
 
 /** A fresh connection to `bed` (the caller disposes it, or hands it to a session that does). */
-export function bedTransport(bed: Bed, name = bed.clusterName): Transport {
+export function bedTransport(bed: Bed, name = bed.clusterName, options: { defaultTimeoutMs?: number } = {}): Transport {
   const parsed = parseProfile({ name, kind: 'ssh', host: bed.sshHost, port: bed.sshPort, user: bed.user, auth: 'key', identityFile: bed.identityFile, knownHostsFile: bed.knownHostsFile });
   assert.ok(parsed.ok, `profile for ${bed.clusterName}`);
-  return createTransport(parsed.profile, { prompter: refuseEveryPrompt, secrets: nullSecretStore, logger }, { defaultTimeoutMs: 30_000 });
+  return createTransport(parsed.profile, { prompter: refuseEveryPrompt, secrets: nullSecretStore, logger }, { defaultTimeoutMs: options.defaultTimeoutMs ?? 30_000 });
 }

@@ -6,20 +6,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseProfile } from '../../src/config/profile';
-import { logger } from '../../src/core/logger';
 import { DEFAULT_TIMING } from '../../src/poller/poller';
 import { ClusterSession, type ClusterSnapshot } from '../../src/session/clusterSession';
-import { createTransport } from '../../src/transport/factory';
-import { nullSecretStore, type AuthPrompter } from '../../src/transport/auth';
 import { readBed, repoRoot, sshRun, type Bed } from './bed';
+import { bedTransport } from './bedTransport';
 
-const refuse: AuthPrompter = {
-  askPassword: async () => undefined,
-  askPassphrase: async () => undefined,
-  keyboardInteractive: async () => undefined,
-  confirmUnknownHostKey: async () => false,
-};
 const CTLD_PID = '/run/slurm-workbench/slurmctld.pid';
 
 let bed: Bed;
@@ -61,9 +52,7 @@ test('slurmctld down: last jobs stay visible marked stale with the error; back u
   const id = held.stdout.trim();
   submitted.push(id);
 
-  const parsed = parseProfile({ name: 'bundled', host: bed.sshHost, port: bed.sshPort, user: bed.user, auth: 'key', identityFile: bed.identityFile, knownHostsFile: bed.knownHostsFile });
-  assert.ok(parsed.ok);
-  const transport = createTransport(parsed.profile, { prompter: refuse, secrets: nullSecretStore, logger }, { defaultTimeoutMs: 20_000 });
+  const transport = bedTransport(bed, 'bundled', { defaultTimeoutMs: 20_000 });
   // Fast timing so the test sees several cycles; backoff is capped low for the same reason.
   const session = new ClusterSession('bundled', transport, { timing: { ...DEFAULT_TIMING, intervalMs: 1000, maxBackoffMs: 4000 }, commandTimeoutMs: 20_000 });
   try {

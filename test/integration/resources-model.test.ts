@@ -7,26 +7,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { parseProfile } from '../../src/config/profile';
 import { Emitter } from '../../src/core/disposable';
-import { logger } from '../../src/core/logger';
 import { DEFAULT_TIMING } from '../../src/poller/poller';
 import { loadClusterResources } from '../../src/resources/loader';
 import type { ClusterResources, NodeResources } from '../../src/resources/model';
 import { ResourcesMonitor } from '../../src/resources/monitor';
 import { WatchRegistry, type WatchFired } from '../../src/resources/watchRegistry';
 import { parseKeyValueLine } from '../../src/slurm/scontrol';
-import { createTransport } from '../../src/transport/factory';
-import { nullSecretStore, type AuthPrompter } from '../../src/transport/auth';
 import type { Transport } from '../../src/transport/types';
 import { readBed, sshRun, type Bed } from './bed';
+import { bedTransport } from './bedTransport';
 
-const refuseEverything: AuthPrompter = {
-  askPassword: async () => undefined,
-  askPassphrase: async () => undefined,
-  keyboardInteractive: async () => undefined,
-  confirmUnknownHostKey: async () => false,
-};
 
 let bed: Bed;
 let transport: Transport;
@@ -52,9 +43,7 @@ async function resume(node: string): Promise<void> {
 
 before(() => {
   bed = readBed();
-  const parsed = parseProfile({ name: 'bundled', kind: 'ssh', host: bed.sshHost, port: bed.sshPort, user: bed.user, auth: 'key', identityFile: bed.identityFile, knownHostsFile: bed.knownHostsFile });
-  assert.ok(parsed.ok);
-  transport = createTransport(parsed.profile, { prompter: refuseEverything, secrets: nullSecretStore, logger }, { defaultTimeoutMs: 30_000 });
+  transport = bedTransport(bed, 'bundled');
 });
 
 after(async () => {

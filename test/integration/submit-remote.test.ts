@@ -6,10 +6,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { parseProfile } from '../../src/config/profile';
-import { logger } from '../../src/core/logger';
-import { nullSecretStore, type AuthPrompter } from '../../src/transport/auth';
-import { createTransport } from '../../src/transport/factory';
 import type { Transport } from '../../src/transport/types';
 import { runCall, sinfoCall } from '../../src/slurm';
 import { loadTemplates, type HeaderTemplate } from '../../src/templates/templateStore';
@@ -17,13 +13,8 @@ import { composeJob } from '../../src/submit/compose';
 import { effectiveDirectives, parseScript } from '../../src/submit/directives';
 import { SbatchRefusedError, submitRemote } from '../../src/submit/remoteSubmit';
 import { readBed, sshRun, type Bed } from './bed';
+import { bedTransport } from './bedTransport';
 
-const refuseEverything: AuthPrompter = {
-  askPassword: async () => undefined,
-  askPassphrase: async () => undefined,
-  keyboardInteractive: async () => undefined,
-  confirmUnknownHostKey: async () => false,
-};
 
 let bed: Bed;
 let transport: Transport;
@@ -34,9 +25,7 @@ const remoteRoot = `~/.swb-submit-it-${randomBytes(4).toString('hex')}`;
 
 before(async () => {
   bed = readBed();
-  const parsed = parseProfile({ name: 'bundled', kind: 'ssh', host: bed.sshHost, port: bed.sshPort, user: bed.user, auth: 'key', identityFile: bed.identityFile, knownHostsFile: bed.knownHostsFile });
-  assert.ok(parsed.ok);
-  transport = createTransport(parsed.profile, { prompter: refuseEverything, secrets: nullSecretStore, logger }, { defaultTimeoutMs: 60_000 });
+  transport = bedTransport(bed, 'bundled', { defaultTimeoutMs: 60_000 });
   templates = (await loadTemplates({ builtinDir: path.resolve(__dirname, '../../templates'), trusted: true })).templates;
 });
 
