@@ -212,8 +212,11 @@ function comparisonTests(zoos: LiveZoo[]): void {
       );
       // tres-per-node notation.
       assert.deepEqual(byVersion((z) => helpers(z).byLabel('gpu').tresPerNode), expected({ '22.05': 'gres:gpu:1', '24.11': 'gres/gpu:1' }));
-      // sacct Reason of a held job.
-      assert.deepEqual(byVersion((z) => helpers(z).acctOf('userHold')?.reason), expected({ '22.05': 'JobHeldUser', '24.11': undefined }));
+      // sacct Reason of a held job: 24.11 never records it; 22.05 does once slurmdbd has the
+      // hold's update, which can lag the submit (seen both ways on the same cluster).
+      const heldReason = byVersion((z) => helpers(z).acctOf('userHold')?.reason);
+      if ('22.05' in heldReason) assert.ok([undefined, 'JobHeldUser'].includes(heldReason['22.05']), `22.05 held reason ${heldReason['22.05']}`);
+      if ('24.11' in heldReason) assert.equal(heldReason['24.11'], undefined);
       // sacct -X of a pending het job: components on 22.05, the leader alone on 24.11.
       assert.deepEqual(
         byVersion((z) => z.acct.filter((a) => a.rawJobId === helpers(z).idOf('het') || a.rawJobId === helpers(z).idOf('het') + 1).map((a) => a.id.kind)),
