@@ -227,9 +227,7 @@ export async function prepareSubmission(services: Services, options: SubmitComma
     throw new UserFacingError(`Invalid answers: ${parsedAnswers.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'Correct the values and submit again.');
   }
   const answers = parsedAnswers.data;
-  const python = pythonEnvOf(vscode.workspace.getConfiguration('slurm').get('profiles'), profile.name);
-  if (python.problem) void vscode.window.showWarningMessage(python.problem);
-  const job = await composeJob({ fileName: path.basename(doc.fileName), text, languageId, template, answers, python: python.env });
+  const job = await composeJob({ fileName: path.basename(doc.fileName), text, languageId, template, answers, python: pythonEnvOf(profile) });
   // A dependency is for this submission only; the rest is remembered for the next submit of this file.
   const remembered: Record<string, unknown> = { ...answers };
   delete remembered.dependency;

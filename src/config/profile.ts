@@ -25,6 +25,37 @@ const optionalText = z
   .transform((s) => (s.length === 0 ? undefined : s))
   .optional();
 
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** One word of the Python environment: it ends up on a line of the wrapper script, so one line. */
+const pythonWord = z
+  .string({ error: 'must be text' })
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .refine((s) => !CONTROL_CHARACTERS.test(s), { error: 'must be one line of text' });
+
+/**
+ * How submitted .py files find their Python: `module load` each of `modules` (one name or a list),
+ * then `conda activate`, then `source <venv>/bin/activate`, then `<interpreter> file.py`.
+ */
+export const PythonProfileSchema = z.strictObject(
+  {
+    modules: z
+      .union([pythonWord, z.array(pythonWord)], { error: 'must be a module name or a list of them, e.g. ["python/3.11"]' })
+      .optional()
+      .transform((m) => (m === undefined ? [] : Array.isArray(m) ? m : [m])),
+    conda: pythonWord.optional(),
+    venv: pythonWord.optional(),
+    interpreter: pythonWord.default('python3'),
+  },
+  {
+    error: (issue) => issue.code === 'unrecognized_keys'
+      ? `has unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: modules, conda, venv, interpreter)`
+      : 'must be an object like { "modules": ["python/3.11"], "venv": "~/venvs/x" }',
+  },
+);
+
 export const ProfileSchema = z
   .object({
     name: z.string({ error: 'is required (a short name such as "bundled")' }).trim().min(1, { error: 'must not be empty' }),
@@ -48,6 +79,8 @@ export const ProfileSchema = z
     pollIntervalSeconds: z.number({ error: 'must be a number' }).min(2, { error: 'must be at least 2 seconds' }).optional(),
     /** Remember passwords/passphrases in SecretStorage after a successful login (never 2FA answers). */
     rememberSecrets: z.boolean({ error: 'must be true or false' }).default(true),
+    /** Python environment for submitted .py files. */
+    python: PythonProfileSchema.optional(),
   })
   .superRefine((p, ctx) => {
     if (p.kind === 'ssh' && p.host === undefined) {
