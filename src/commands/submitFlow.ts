@@ -10,7 +10,7 @@ import { parseProfiles, remoteRootOf, type Profile } from '../config/profile';
 import { CancelledError, UserFacingError, errorMessage } from '../core/errors';
 import { logger } from '../core/logger';
 import type { ClusterSession } from '../session/clusterSession';
-import { runCall, sinfoCall, type ClusterInfo } from '../slurm';
+import { formatDuration, runCall, sinfoCall, type ClusterInfo } from '../slurm';
 import { answersFromOptions, answersToOptions, SubmitAnswersSchema, type SubmitAnswers } from '../submit/answers';
 import { composeJob, type ComposedJob } from '../submit/compose';
 import { effectiveDirectives, parseScript } from '../submit/directives';
@@ -29,6 +29,11 @@ export interface SubmitCommandOptions {
   acceptDefaults?: boolean;
   /** `--dependency=...` for this submission (Submit after…). */
   dependency?: string;
+  /**
+   * When the job exceeds the partition's limits (time, GPUs, CPUs, memory): ask with a modal
+   * (default), or decide up front — "submitAnyway" (the default with `acceptDefaults`) or "edit".
+   */
+  limitWarnings?: 'ask' | 'submitAnyway' | 'edit';
 }
 
 export interface PreparedSubmission {
@@ -47,7 +52,7 @@ const LAST_PROFILE_KEY = 'slurm.submit.lastProfile';
 const lastChoicesKey = (uri: vscode.Uri) => `slurm.submit.last:${uri.toString()}`;
 
 export function isSubmitOptions(x: unknown): x is SubmitCommandOptions {
-  return typeof x === 'object' && x !== null && !(x instanceof vscode.Uri) && ('answers' in x || 'uri' in x || 'profile' in x || 'template' in x || 'acceptDefaults' in x || 'dependency' in x);
+  return typeof x === 'object' && x !== null && !(x instanceof vscode.Uri) && ('answers' in x || 'uri' in x || 'profile' in x || 'template' in x || 'acceptDefaults' in x || 'dependency' in x || 'limitWarnings' in x);
 }
 
 /** Command arguments: (uri) from menus, (options) from scripts, or nothing. */
@@ -182,6 +187,7 @@ async function pickPartition(cluster: ClusterInfo | undefined, current: string |
       p.isDefault ? 'default' : undefined,
       `${p.cpus.idle}/${p.cpus.total} CPUs free`,
       p.gpus.total > 0 ? `${p.gpus.total - p.gpus.used}/${p.gpus.total} GPUs free` : undefined,
+      p.timeLimit.kind === 'seconds' || p.timeLimit.kind === 'unlimited' ? `max ${formatDuration(p.timeLimit)}` : undefined,
       p.available !== 'up' ? p.available : undefined,
     ].filter(Boolean).join(' · '),
     picked: p.name === current,

@@ -10,6 +10,7 @@ import { runCall, scancelCall } from '../slurm';
 import { submitRemote } from '../submit/remoteSubmit';
 import { describeOverrides } from '../submit/headerPlan';
 import type { Services } from '../vscode/services';
+import { confirmWithinLimits } from './submitLimits';
 import { optionsFromArgs, prepareSubmission, remoteRootFor, reportSubmitError, type SubmitCommandOptions } from './submitFlow';
 
 export type SubmitOutcome =
@@ -23,6 +24,7 @@ export function submitScriptCommand(services: Services) {
 export async function submitWith(services: Services, options: SubmitCommandOptions): Promise<SubmitOutcome> {
   try {
     const prepared = await prepareSubmission(services, options);
+    await confirmWithinLimits(prepared, options);
     const { session, job } = prepared;
     const timeoutMs = Math.max(services.settings().commandTimeoutSeconds * 1000, 60_000);
     const result = await vscode.window.withProgress(

@@ -2,11 +2,13 @@
  * Diagnostics for `#SBATCH` headers: what the directive parser reports (unknown options, missing
  * values, directives after the first command...) plus value checks — malformed --time/--mem,
  * counts that are not numbers, partitions the cluster does not have, more GPUs per node than any
- * node of the partition has. Cluster facts are optional (known only while connected). VS Code-free.
+ * node of the partition has, a time limit above the partition's MaxTime. Cluster facts are
+ * optional (known only while connected). VS Code-free.
  */
 import type { ClusterInfo } from '../slurm/sinfo';
 import { MEMORY_PATTERN, TIME_PATTERN, gpusOf } from '../submit/answers';
 import { effectiveDirectives, parseScript, type Directive } from '../submit/directives';
+import { timeLimitProblem } from '../submit/limitCheck';
 import { maxGpusPerNode } from '../submit/sbatchErrors';
 import { optionByLong } from './sbatchOptions';
 
@@ -66,6 +68,13 @@ export function diagnoseScript(text: string, cluster?: ClusterInfo): SbatchDiagn
         const d = [...parsed.directives].reverse().find((x) => x.option === 'gres' || x.option === 'gpus');
         if (d) out.push({ ...valueRange(d), severity: 'error', code: 'tooManyGpus', message: `${gpus} GPU(s) per node, but the nodes of partition "${partition}" have at most ${max}: sbatch will refuse the job.` });
       }
+    }
+    // sbatch accepts a time above MaxTime and the job pends forever: a warning, not an error.
+    const target = partition === undefined || partition.includes(',') ? undefined : cluster.partitions.find((p) => p.name === partition);
+    const time = target ? timeLimitProblem(eff.get('time'), target) : undefined;
+    if (time) {
+      const d = [...parsed.directives].reverse().find((x) => x.option === 'time');
+      if (d) out.push({ ...valueRange(d), severity: 'warning', code: time.code, message: time.message });
     }
   }
   return out;
