@@ -1,0 +1,160 @@
+/**
+ * Folder sync, the I/O half: walk the local folder, list the remote workspace in one round trip,
+ * plan (syncPlan.ts), upload only new/changed files (atomic Transport.writeFile each), then stamp
+ * them with their local mtime (`touch -d`, batched in as few execs as possible).
+ *
+ * Why stamp mtimes instead of keeping a manifest file on the cluster: the remote files then carry
+ * the truth themselves — a copy changed on the cluster is visible as such (and not overwritten),
+ * a manifest cannot go stale or be lost, two submits at once cannot race on it, and tools that
+ * look at mtimes (make, snakemake) see the same times as locally.
+ *
+ * Nothing is ever deleted on the cluster: files that exist only there (job outputs, data) are the
+ * user's, and a sync has no business removing them.
+ * VS Code-free.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { posix } from 'node:path';
+import { CancelledError, UserFacingError, errorMessage } from '../core/errors';
+import { logger } from '../core/logger';
+import type { Transport } from '../transport/types';
+import {
+  excludeMatcher, parseRemoteListing, planSync, remoteJobDir, remoteListingArgv, remoteWorkspaceDir, touchArgvBatches,
+  type ExcludeMatcher, type LocalEntry, type RemoteFile, type SyncPlan, type SyncSettings,
+} from './syncPlan';
+
+export interface SyncTarget {
+  /** Absolute local folder that is mirrored. */
+  localDir: string;
+  /** Absolute remote folder it maps to (`<remoteRoot>/workspaces/<name>-<hash>`). */
+  remoteDir: string;
+  /** Where the job runs: the script's folder inside `remoteDir`. */
+  jobDir: string;
+}
+
+export interface PlannedSync extends SyncTarget {
+  plan: SyncPlan;
+}
+
+export interface SyncOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** The folder to mirror for a script under this setting; `workspaceFolder` falls back to the script's folder outside any workspace. */
+export function syncTarget(settings: SyncSettings, scriptPath: string, workspaceFolder: string | undefined, absoluteRemoteRoot: string): SyncTarget | undefined {
+  if (settings.syncFolder === 'off') return undefined;
+  const scriptDir = path.dirname(path.resolve(scriptPath));
+  const inside = workspaceFolder !== undefined && !path.relative(workspaceFolder, scriptDir).startsWith('..') && !path.isAbsolute(path.relative(workspaceFolder, scriptDir));
+  const localDir = settings.syncFolder === 'workspaceFolder' && inside ? path.resolve(workspaceFolder) : scriptDir;
+  const remoteDir = remoteWorkspaceDir(absoluteRemoteRoot, localDir);
+  const rel = path.relative(localDir, scriptDir).split(path.sep).join('/');
+  return { localDir, remoteDir, jobDir: remoteJobDir(remoteDir, rel) };
+}
+
+/**
+ * Every entry under `root` as "/"-separated relative paths. Excluded folders are not entered
+ * (node_modules can hold 100,000 files); symlinks are reported, never followed.
+ */
+export async function scanLocalFolder(root: string, exclude: ExcludeMatcher, signal?: AbortSignal): Promise<LocalEntry[]> {
+  const out: LocalEntry[] = [];
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    if (signal?.aborted) throw new CancelledError('Folder sync');
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    for (const d of entries) {
+      const relPath = rel ? `${rel}/${d.name}` : d.name;
+      const full = path.join(dir, d.name);
+      if (d.isDirectory()) {
+        if (exclude(relPath)) out.push({ kind: 'other', path: relPath }); // counted as excluded by the planner
+        else await walk(full, relPath);
+      } else if (d.isSymbolicLink()) out.push({ kind: 'symlink', path: relPath });
+      else if (d.isFile()) {
+        // bigint: whole milliseconds without float rounding, the unit touch -d and find %T@ round-trip.
+        const st = await fs.lstat(full, { bigint: true });
+        out.push({ kind: 'file', path: relPath, size: Number(st.size), mtimeMs: Number(st.mtimeNs / 1_000_000n) });
+      } else out.push({ kind: 'other', path: relPath });
+    }
+  };
+  await walk(root, '');
+  return out;
+}
+
+export async function listRemoteWorkspace(transport: Transport, remoteDir: string, options: SyncOptions): Promise<Map<string, RemoteFile>> {
+  const r = await transport.exec(remoteListingArgv(remoteDir), { timeoutMs: options.timeoutMs, signal: options.signal, label: 'list remote workspace', idempotent: true });
+  if (r.code !== 0) {
+    throw new UserFacingError(`Could not list ${remoteDir} on ${transport.label}: ${r.stderr.trim() || `exit code ${r.code}`}`, 'Check that the remote root of the profile is readable, or turn slurm.submit.syncFolder off.');
+  }
+  return parseRemoteListing(r.stdout);
+}
+
+/** What a sync would do right now (also for Preview and Check: reads only, changes nothing). */
+export async function planFolderSync(transport: Transport, target: SyncTarget, settings: SyncSettings, options: SyncOptions): Promise<PlannedSync> {
+  const exclude = excludeMatcher(settings.syncExclude);
+  let local: LocalEntry[];
+  try {
+    local = await scanLocalFolder(target.localDir, exclude, options.signal);
+  } catch (err) {
+    if (err instanceof CancelledError) throw err;
+    throw new UserFacingError(`Could not read the folder ${target.localDir}: ${errorMessage(err)}`, 'Check its permissions, or turn slurm.submit.syncFolder off.', { cause: err });
+  }
+  const remote = await listRemoteWorkspace(transport, target.remoteDir, options);
+  const plan = planSync(local, remote, { exclude, maxFileBytes: settings.syncMaxFileMb * 1024 * 1024 });
+  return { ...target, plan };
+}
+
+export interface SyncProgress {
+  /** Called after each uploaded file. */
+  (done: { files: number; bytes: number; path: string }): void;
+}
+
+const CONCURRENT_UPLOADS = 4;
+
+/**
+ * Uploads the planned files (a few at a time over the one SFTP session) and stamps them. On a
+ * failure or cancellation the files already uploaded are still stamped (they are complete, atomic
+ * copies of the local files; unstamped they would look "changed on the cluster" next time), and
+ * the error names the file. Nothing else on the cluster changes.
+ */
+export async function applyFolderSync(transport: Transport, planned: PlannedSync, options: SyncOptions & { onProgress?: SyncProgress }): Promise<{ uploaded: number; bytes: number; warning?: string }> {
+  const queue = [...planned.plan.uploads];
+  const uploaded: { path: string; mtimeMs: number }[] = [];
+  let bytes = 0;
+  let failure: unknown;
+  const worker = async (): Promise<void> => {
+    for (let next = queue.shift(); next && failure === undefined; next = queue.shift()) {
+      const file = next;
+      try {
+        if (options.signal?.aborted) throw new CancelledError('Folder sync');
+        const data = await fs.readFile(path.join(planned.localDir, ...file.path.split('/')));
+        // Big files get more time than the per-command budget: ~5 s per MB on top.
+        const timeoutMs = options.timeoutMs + Math.ceil(data.length / (1024 * 1024)) * 5_000;
+        await transport.writeFile(posix.join(planned.remoteDir, file.path), data, { timeoutMs, signal: options.signal });
+        uploaded.push({ path: file.path, mtimeMs: file.mtimeMs });
+        bytes += data.length;
+        options.onProgress?.({ files: uploaded.length, bytes, path: file.path });
+      } catch (err) {
+        if (failure !== undefined) return;
+        failure = err instanceof CancelledError ? err : new UserFacingError(`Folder sync failed at ${file.path}: ${errorMessage(err)}`, 'Nothing was submitted. Fix the cause (permissions, disk quota, connection) and submit again; files already uploaded are kept and not sent twice.', { cause: err });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENT_UPLOADS, queue.length) }, worker));
+  // Stamping runs even after a cancellation: its own budget, no signal.
+  const stampError = await stampMtimes(transport, planned.remoteDir, uploaded, options.timeoutMs);
+  if (failure !== undefined) throw failure;
+  // The uploads are complete: a missing stamp is worth a warning, not a refused submit.
+  return stampError ? { uploaded: uploaded.length, bytes, warning: stampError } : { uploaded: uploaded.length, bytes };
+}
+
+async function stampMtimes(transport: Transport, remoteDir: string, files: { path: string; mtimeMs: number }[], timeoutMs: number): Promise<string | undefined> {
+  for (const argv of touchArgvBatches(remoteDir, files)) {
+    try {
+      const r = await transport.exec(argv, { timeoutMs, label: 'touch synced files', idempotent: true });
+      if (r.code !== 0) throw new Error(r.stderr.trim() || `exit code ${r.code}`);
+    } catch (err) {
+      logger.warn(`Could not set the modification times in ${remoteDir} on ${transport.label}: ${errorMessage(err)}`);
+      return `Folder sync uploaded the files but could not set their modification times in ${remoteDir} (${errorMessage(err)}); the next sync may report them as changed on the cluster.`;
+    }
+  }
+  return undefined;
+}
