@@ -1,5 +1,6 @@
 /**
- * Follows ONE remote file with ONE long-lived `tail -F` over the cluster's connection, and knows
+ * Follows ONE remote file with ONE long-lived `tail -F` over the cluster's connection (its own
+ * channel or the cluster's shared multiplexer, see tailMux.ts), and knows
  * exactly how many bytes of the file it has handed on.
  *
  * Exactly-once across reconnects: every byte that reached `onData` was counted in `offset`; bytes
@@ -12,8 +13,9 @@
  * stopped. Never guesses that the file is finished: only `stop()` ends it.
  */
 import { errorMessage } from '../core/errors';
-import type { StreamHandle, Transport } from '../transport/types';
-import { DEFAULT_TAIL_SLEEP_SECONDS, tailFollowArgv } from './remoteLogCommands';
+import type { StreamHandle } from '../transport/types';
+import { DEFAULT_TAIL_SLEEP_SECONDS } from './remoteLogCommands';
+import type { TailSource } from './tailMux';
 import { LineSplitter, classifyTailMessage, type TailMessage } from './tailMessages';
 
 export type FileTailNotice =
@@ -49,7 +51,7 @@ export class FileTail {
   private readonly abort = new AbortController();
 
   constructor(
-    private readonly transport: Transport,
+    private readonly tails: TailSource,
     readonly path: string,
     private readonly events: FileTailEvents,
     private readonly options: FileTailOptions = {},
@@ -113,8 +115,10 @@ export class FileTail {
       this.scheduleOpen(quickly ? 0 : this.nextRetryDelay());
     };
     try {
-      const handle = await this.transport.stream(
-        tailFollowArgv(this.path, fromByte, this.options.sleepSeconds ?? DEFAULT_TAIL_SLEEP_SECONDS),
+      const handle = await this.tails.open(
+        this.path,
+        fromByte,
+        this.options.sleepSeconds ?? DEFAULT_TAIL_SLEEP_SECONDS,
         {
           onStdout: (chunk) => {
             if (generation !== this.generation) return;
@@ -126,7 +130,7 @@ export class FileTail {
           },
           onExit,
         },
-        { signal: this.abort.signal },
+        this.abort.signal,
       );
       this.retryDelay = this.options.retryDelayMs ?? 500;
       if (this.interrupted) {

@@ -12,6 +12,7 @@ import { Emitter } from '../core/disposable';
 import { errorMessage } from '../core/errors';
 import type { Transport } from '../transport/types';
 import { FileTail, type FileTailNotice } from './fileTail';
+import { directTails, type TailSource } from './tailMux';
 import type { JobStatus, JobStatusWatcher } from './jobStatus';
 import type { LogStream } from './logOutput';
 import { logProbeArgv, parseLogProbe, type LogProbe } from './remoteLogCommands';
@@ -45,6 +46,8 @@ export interface JobLogFollowerOptions {
   unknownJobChecks?: number;
   sleepSeconds?: number;
   probeTimeoutMs?: number;
+  /** Where the remote tails come from: the cluster's shared multiplexer, or one channel per file (default). */
+  tails?: TailSource;
 }
 
 export type FollowerState = 'waiting' | 'following' | 'draining' | 'ended' | 'stopped' | 'failed';
@@ -192,7 +195,7 @@ export class JobLogFollower {
           );
         }
         file.tail = new FileTail(
-          this.transport,
+          this.options.tails ?? directTails(this.transport),
           file.path,
           {
             onData: (chunk) => {

@@ -21,6 +21,7 @@ import type {
   FileStat,
   StreamHandle,
   StreamHandlers,
+  StreamOptions,
   Transport,
 } from './types';
 
@@ -142,7 +143,7 @@ export class LocalTransport implements Transport {
     });
   }
 
-  async stream(argv: readonly string[], handlers: StreamHandlers, options: { signal?: AbortSignal } = {}): Promise<StreamHandle> {
+  async stream(argv: readonly string[], handlers: StreamHandlers, options: StreamOptions = {}): Promise<StreamHandle> {
     const child = this.spawnScript(renderCommand(argv, this.options.prelude));
     let error: Error | undefined;
     const close = (): void => this.kill(child);
@@ -155,10 +156,15 @@ export class LocalTransport implements Transport {
       options.signal?.removeEventListener('abort', close);
       handlers.onExit?.({ code, ...(signal ? { signal: signal.replace(/^SIG/, '') } : {}), ...(error ? { error } : {}) });
     });
-    child.stdin?.end();
+    if (options.interactive) child.stdin?.on('error', () => undefined); // EPIPE after the child died
+    else child.stdin?.end();
     if (options.signal?.aborted) close();
     else options.signal?.addEventListener('abort', close, { once: true });
-    return { close, dispose: close };
+    const write = (data: string | Buffer): void => {
+      if (!options.interactive) throw new Error(`${argv[0] ?? 'stream'}: stdin is closed (not an interactive stream)`);
+      if (child.stdin?.writable) child.stdin.write(data);
+    };
+    return { close, dispose: close, write };
   }
 
   private async fileOp<T>(what: string, options: FileOptions, fn: () => Promise<T>): Promise<T> {

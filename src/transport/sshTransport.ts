@@ -40,6 +40,7 @@ import type {
   FileStat,
   StreamHandle,
   StreamHandlers,
+  StreamOptions,
   Transport,
 } from './types';
 
@@ -491,7 +492,7 @@ export class SshTransport implements Transport {
     });
   }
 
-  async stream(argv: readonly string[], handlers: StreamHandlers, options: { signal?: AbortSignal } = {}): Promise<StreamHandle> {
+  async stream(argv: readonly string[], handlers: StreamHandlers, options: StreamOptions = {}): Promise<StreamHandle> {
     const what = argv[0] ?? 'stream';
     const script = renderCommand(argv, this.prelude);
     const signal = options.signal ?? new AbortController().signal;
@@ -526,8 +527,16 @@ export class SshTransport implements Transport {
     });
     onAbort = started.stop;
     signal.addEventListener('abort', onAbort, { once: true });
-    started.channel.end();
-    return { close: started.stop, dispose: started.stop };
+    if (!options.interactive) started.channel.end();
+    const channel = started.channel;
+    return {
+      close: started.stop,
+      dispose: started.stop,
+      write: (data) => {
+        if (!options.interactive) throw new Error(`${what}: stdin is closed (not an interactive stream)`);
+        if (channel.writable) channel.write(data);
+      },
+    };
   }
 
   // ---------------------------------------------------------------- SFTP

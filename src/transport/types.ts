@@ -45,9 +45,20 @@ export interface StreamHandlers {
   onExit?(result: { code: number | null; signal?: string; error?: Error }): void;
 }
 
+export interface StreamOptions {
+  signal?: AbortSignal;
+  /**
+   * Keep the command's stdin open so `write` can feed it (a remote helper that takes requests,
+   * see logs/tailMux.ts). Otherwise stdin is closed at once, as for `exec`.
+   */
+  interactive?: boolean;
+}
+
 export interface StreamHandle extends IDisposable {
   /** Ends the remote process (and its channel); idempotent. */
   close(): void;
+  /** Writes to the command's stdin; only for streams opened with `interactive`. */
+  write(data: string | Buffer): void;
 }
 
 export interface FileStat {
@@ -72,7 +83,7 @@ export interface Transport extends IDisposable {
   /** Runs argv (quoted by the transport) through a POSIX shell after the profile prelude. */
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** Starts a long-lived command whose output is streamed (e.g. `tail -F`). */
-  stream(argv: readonly string[], handlers: StreamHandlers, options?: { signal?: AbortSignal }): Promise<StreamHandle>;
+  stream(argv: readonly string[], handlers: StreamHandlers, options?: StreamOptions): Promise<StreamHandle>;
 
   /**
    * Writes a file atomically (temp file in the same directory + rename). Creates parent dirs.

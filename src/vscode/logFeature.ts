@@ -9,6 +9,7 @@ import { logger } from '../core/logger';
 import { FollowerRegistry } from '../logs/followerRegistry';
 import { JobLogFollower } from '../logs/jobLogFollower';
 import { JobStatusWatcher, slurmJobStatusLookup } from '../logs/jobStatus';
+import { TailMux } from '../logs/tailMux';
 import { parseLogSettings, type LogSettings } from '../logs/logSettings';
 import type { LogsApi } from '../logs/logsApi';
 import { resolveTargets, targetFromRow, type ResolvedTarget } from '../logs/logTargets';
@@ -26,7 +27,8 @@ export class LogsController implements vscode.Disposable {
   readonly registry: FollowerRegistry;
   readonly channels = new JobLogChannels();
   readonly documents: LogDocumentProvider;
-  private readonly watchers = new Map<string, { transport: Transport; watcher: JobStatusWatcher }>();
+  /** Per cluster connection: one job-status watcher and one tail multiplexer shared by all its followers. */
+  private readonly perCluster = new Map<string, { transport: Transport; watcher: JobStatusWatcher; tails: TailMux }>();
   private current: LogSettings;
 
   constructor(private readonly services: Services) {
@@ -73,7 +75,9 @@ export class LogsController implements vscode.Disposable {
       const { follower, existing } = this.registry.add(target.profileName, target.jobId, () => {
         const sink = this.channels.sinkFor(target, this.current.stderr === 'separateChannel');
         if (target.guessed) sink.notice(`Slurm no longer reports this job's log paths; assuming Slurm's default name ${target.stdoutPath}.`);
-        return new JobLogFollower(session.transport, this.watcherFor(target.profileName, session.transport), target, sink, {
+        const shared = this.sharedFor(target.profileName, session.transport);
+        return new JobLogFollower(session.transport, shared.watcher, target, sink, {
+          tails: shared.tails,
           tailLines: this.current.tailLines,
           bigFileBytes: this.current.bigFileKb * 1024,
           probeTimeoutMs: this.timeoutMs(),
@@ -112,8 +116,11 @@ export class LogsController implements vscode.Disposable {
 
   dispose(): void {
     void this.registry.stopAll('Stopped following (extension shutting down).');
-    for (const w of this.watchers.values()) w.watcher.dispose();
-    this.watchers.clear();
+    for (const shared of this.perCluster.values()) {
+      shared.watcher.dispose();
+      shared.tails.dispose();
+    }
+    this.perCluster.clear();
     this.channels.dispose();
     this.documents.dispose();
   }
@@ -124,15 +131,16 @@ export class LogsController implements vscode.Disposable {
     return session;
   }
 
-  /** One status watcher per connection; a recreated session (new transport) gets a new one. */
-  private watcherFor(profileName: string, transport: Transport): JobStatusWatcher {
-    const known = this.watchers.get(profileName);
-    if (known && known.transport === transport) return known.watcher;
+  /** One status watcher and one tail multiplexer per connection; a recreated session (new transport) gets new ones. */
+  private sharedFor(profileName: string, transport: Transport): { watcher: JobStatusWatcher; tails: TailMux } {
+    const known = this.perCluster.get(profileName);
+    if (known && known.transport === transport) return known;
     known?.watcher.dispose();
+    known?.tails.dispose();
     const lookup = slurmJobStatusLookup(transport, (signal) => clusterContext(transport, { signal, timeoutMs: this.timeoutMs() }), { timeoutMs: this.timeoutMs() });
-    const watcher = new JobStatusWatcher(lookup, 2_000);
-    this.watchers.set(profileName, { transport, watcher });
-    return watcher;
+    const shared = { transport, watcher: new JobStatusWatcher(lookup, 2_000), tails: new TailMux(transport) };
+    this.perCluster.set(profileName, shared);
+    return shared;
   }
 
   private timeoutMs(): number {

@@ -9,6 +9,7 @@ import { JobBench, RecordingSink, newTransport, remoteTailsUnder, until } from '
 import { sshdPidForClientPort } from './transport-support';
 import { resolveTargets } from '../../src/logs/logTargets';
 import { FollowerLimitError, FollowerRegistry } from '../../src/logs/followerRegistry';
+import { directTails } from '../../src/logs/tailMux';
 
 const bed = readBed();
 const transport = newTransport(bed);
@@ -21,12 +22,12 @@ after(async () => {
 });
 
 describe('resilience of a followed log', () => {
-  it('the SSH connection drops mid-stream: after the reconnect the received bytes are exactly the file', async () => {
-    const id = await jobs.submit(['--job-name=reconnect', '-o', `${jobs.dir}/%j.out`], 'for i in $(seq 1 100); do echo "line $i: ünïcödé ✓"; sleep 0.1; done');
+  for (const mode of ['multiplexed', 'one channel per file'] as const) it(`the SSH connection drops mid-stream (${mode}): after the reconnect the received bytes are exactly the file`, async () => {
+    const id = await jobs.submit([`--job-name=reconnect-${mode === 'multiplexed' ? 'mux' : 'direct'}`, '-o', `${jobs.dir}/%j.out`], 'for i in $(seq 1 100); do echo "line $i: ünïcödé ✓"; sleep 0.1; done');
     const [target] = await resolveTargets(transport, jobs.ctx, 'bundled', id);
     const watcher = jobs.watcher();
     const sink = new RecordingSink();
-    const follower = jobs.follower(watcher, target, sink);
+    const follower = jobs.follower(watcher, target, sink, mode === 'multiplexed' ? {} : { tails: directTails(transport) });
     follower.start();
     await until(() => sink.bytes('stdout').toString().split('\n').length > 25, 60_000, 'first 25 lines');
     const port = transport.connectionInfo?.localPort;
@@ -65,17 +66,19 @@ describe('resilience of a followed log', () => {
     }
     assert.equal(registry.size, 10);
     assert.throws(() => registry.add('bundled', 'x', () => assert.fail('not created at the bound')), FollowerLimitError);
-    // As many as the connection's stream slots stream at once (the transport keeps sshd's
-    // MaxSessions=10 for commands too); the rest wait for a slot.
-    await until(async () => (await remoteTailsUnder(bed, jobs.dir)).length >= 4, 60_000, 'four remote tails running');
-    await until(() => sinks.filter((s) => s.bytes('stdout').length > 0).length >= 4, 60_000, 'four logs streaming');
+    // All ten stream at once: one multiplexer channel carries them (sshd's MaxSessions=10 per
+    // connection could not hold ten channels of their own and still run squeue).
+    await until(async () => (await remoteTailsUnder(bed, jobs.dir)).length === 10, 60_000, 'ten remote tails running');
+    await until(() => sinks.every((s) => /tick 3\n/.test(s.bytes('stdout').toString())), 60_000, 'ten logs streaming');
+    assert.ok(transport.openChannels <= 3, `channels open while following ten logs: ${transport.openChannels}`);
+    assert.equal(jobs.tails.fallbackReason, undefined);
     await registry.stopAll();
     watcher.dispose();
     assert.equal(registry.size, 0);
     for (const s of sinks) assert.equal(s.notices.at(-1), 'Stopped following.');
     // The kill is asynchronous on the cluster (TERM, then KILL after 2 s).
     await until(async () => (await remoteTailsUnder(bed, jobs.dir)).length === 0, 20_000, 'no remote tail left');
-    // Every channel closes (the SFTP session used to read a file above closes after 10 s idle).
+    // Every channel closes (the idle multiplexer after 1 s, the SFTP session after 10 s idle).
     await until(() => transport.openChannels === 0, 20_000, 'every channel closed');
   });
 });

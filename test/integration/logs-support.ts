@@ -7,6 +7,7 @@ import { probeCluster, type ClusterContext } from '../../src/slurm';
 import type { SshTransport } from '../../src/transport/sshTransport';
 import { JobLogFollower, type FollowerSink, type JobLogFollowerOptions, type LogTarget } from '../../src/logs/jobLogFollower';
 import { JobStatusWatcher, slurmJobStatusLookup } from '../../src/logs/jobStatus';
+import { TailMux } from '../../src/logs/tailMux';
 import type { LogStream } from '../../src/logs/logOutput';
 import { sshRun, type Bed } from './bed';
 import { bedProfile, deps, sshTransport } from './transport-support';
@@ -43,6 +44,8 @@ export class JobBench {
   readonly dir: string;
   readonly jobIds: string[] = [];
   ctx!: ClusterContext;
+  /** The cluster's shared tail multiplexer, as the extension uses it (followers default to it). */
+  readonly tails: TailMux;
 
   constructor(
     readonly bed: Bed,
@@ -50,6 +53,7 @@ export class JobBench {
     tag: string,
   ) {
     this.dir = `${bed.home}/swb-logs-${tag}-${randomBytes(4).toString('hex')}`;
+    this.tails = new TailMux(transport, { idleMs: 1_000 });
   }
 
   async setup(): Promise<void> {
@@ -74,7 +78,7 @@ export class JobBench {
   }
 
   follower(watcher: JobStatusWatcher, target: LogTarget, sink: FollowerSink, options: Partial<JobLogFollowerOptions> = {}): JobLogFollower {
-    return new JobLogFollower(this.transport, watcher, target, sink, { tailLines: 1000, bigFileBytes: 2 * 1024 * 1024, drainTimeoutMs: 30_000, ...options });
+    return new JobLogFollower(this.transport, watcher, target, sink, { tailLines: 1000, bigFileBytes: 2 * 1024 * 1024, drainTimeoutMs: 30_000, tails: this.tails, ...options });
   }
 
   async cat(path: string): Promise<Buffer> {
@@ -82,6 +86,7 @@ export class JobBench {
   }
 
   async cleanup(): Promise<void> {
+    this.tails.dispose();
     if (this.jobIds.length) await sshRun(`scancel ${this.jobIds.join(' ')}`, { bed: this.bed });
     await sshRun(`rm -rf '${this.dir}'`, { bed: this.bed });
   }

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Logger } from '../../src/core/logger';
 import { LocalTransport } from '../../src/transport/localTransport';
+import { directTails } from '../../src/logs/tailMux';
 import type { StreamHandle, StreamHandlers, Transport } from '../../src/transport/types';
 import { FileTail } from '../../src/logs/fileTail';
 import { JobLogFollower, type FollowerSink } from '../../src/logs/jobLogFollower';
@@ -67,7 +68,7 @@ function droppable(inner: Transport): Transport & { drop(): void; opened: string
       }
       dropped = true;
     };
-    return { close, dispose: close };
+    return { close, dispose: close, write: (d: string | Buffer) => entry.handle.write(d) };
   };
   t.exec = inner.exec.bind(inner);
   return t;
@@ -95,7 +96,7 @@ describe('FileTail', () => {
     const t = droppable(local);
     const got: Buffer[] = [];
     const notices: string[] = [];
-    const tail = new FileTail(t, f, { onData: (c) => got.push(c), onNotice: (n) => notices.push(n.kind) }, { sleepSeconds: 0.05 });
+    const tail = new FileTail(directTails(t), f, { onData: (c) => got.push(c), onNotice: (n) => notices.push(n.kind) }, { sleepSeconds: 0.05 });
     tail.start();
     let n = 0;
     const write = async (count: number) => {
@@ -119,7 +120,7 @@ describe('FileTail', () => {
     const f = join(home, 'trunc.log');
     writeFileSync(f, 'a fairly long first content line\n');
     const got: Buffer[] = [];
-    const tail = new FileTail(local, f, { onData: (c) => got.push(c) }, { sleepSeconds: 0.05 });
+    const tail = new FileTail(directTails(local), f, { onData: (c) => got.push(c) }, { sleepSeconds: 0.05 });
     tail.start();
     await until(() => tail.offset === 33, 5_000, 'first content');
     await sleep(200);
@@ -132,7 +133,7 @@ describe('FileTail', () => {
   it('stop() ends the remote process and resolves; a stopped tail is not reopened', async () => {
     const f = join(home, 'stop.log');
     writeFileSync(f, 'x\n');
-    const tail = new FileTail(local, f, { onData: () => undefined });
+    const tail = new FileTail(directTails(local), f, { onData: () => undefined });
     tail.start();
     await until(() => tail.offset === 2, 5_000);
     await tail.stop();
