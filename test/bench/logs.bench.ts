@@ -13,6 +13,7 @@ import { createTransport } from '../../src/transport/factory';
 import type { Transport } from '../../src/transport/types';
 import { JobLogFollower } from '../../src/logs/jobLogFollower';
 import { JobStatusWatcher, slurmJobStatusLookup } from '../../src/logs/jobStatus';
+import { TailMux, directTails, type TailSource } from '../../src/logs/tailMux';
 import { readBed } from '../integration/bed';
 
 const LINES = 100;
@@ -62,7 +63,7 @@ async function directStream(transport: Transport): Promise<number[]> {
   return rec.latencies;
 }
 
-async function followedJob(transport: Transport, home: string): Promise<number[]> {
+async function followedJob(transport: Transport, home: string, tails: TailSource): Promise<number[]> {
   const ctx = await probeCluster(transport, { timeoutMs: 30_000 });
   const dir = `${home}/swb-logs-bench-${randomBytes(4).toString('hex')}`;
   await transport.mkdirp(dir);
@@ -78,7 +79,7 @@ async function followedJob(transport: Transport, home: string): Promise<number[]
       watcher,
       { profileName: 'bench', jobId: id, jobName: 'latency', stdoutPath: `${dir}/${id}.out`, stderrPath: `${dir}/${id}.out` },
       { data: (_s, c) => rec.push(c), notice: () => undefined, end: () => undefined },
-      { tailLines: 1000, bigFileBytes: 1 << 21 },
+      { tailLines: 1000, bigFileBytes: 1 << 21, tails },
     );
     follower.start();
     const end = await follower.whenEnded();
@@ -99,14 +100,19 @@ export default async function (): Promise<void> {
   try {
     await transport.exec(['true']);
     const base = await directStream(transport);
-    const followed = await followedJob(transport, bed.home);
-    if (followed.length !== LINES) throw new Error(`expected ${LINES} lines from the follower, got ${followed.length}`);
+    const mux = new TailMux(transport);
+    const followed = await followedJob(transport, bed.home, mux);
+    mux.dispose();
+    const followedDirect = await followedJob(transport, bed.home, directTails(transport));
+    for (const got of [followed, followedDirect]) if (got.length !== LINES) throw new Error(`expected ${LINES} lines from the follower, got ${got.length}`);
     const b = stats(base);
     const f = stats(followed);
+    const d = stats(followedDirect);
     const fmt = (n: number) => `${n.toFixed(1)} ms`;
     console.log(`lines: ${LINES}, one every ${Number(GAP_S) * 1000} ms, written by a Slurm job on node storage shared with the login node (local ext4/overlay: tail -F wakes through inotify)`);
     console.log(`baseline  (printed straight into an ssh stream): median ${fmt(b.median)}, p95 ${fmt(b.p95)}, max ${fmt(b.max)}`);
-    console.log(`follower  (job → file → tail -F → ssh → sink):   median ${fmt(f.median)}, p95 ${fmt(f.p95)}, max ${fmt(f.max)}`);
+    console.log(`follower  (job → file → tail -F → perl multiplexer → ssh → sink): median ${fmt(f.median)}, p95 ${fmt(f.p95)}, max ${fmt(f.max)}`);
+    console.log(`follower without the multiplexer (a channel per file):  median ${fmt(d.median)}, p95 ${fmt(d.p95)}, max ${fmt(d.max)}`);
     console.log(`ratio follower/baseline: median ${(f.median / Math.max(b.median, 0.01)).toFixed(2)}×, p95 ${(f.p95 / Math.max(b.p95, 0.01)).toFixed(2)}×`);
     const ok = f.median <= 250 && f.p95 <= 1000;
     console.log(`goal ≤ 250 ms median, ≤ 1000 ms p95: ${ok ? 'MET' : 'NOT MET'}`);
