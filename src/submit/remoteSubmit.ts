@@ -29,6 +29,11 @@ export interface SubmitRequest {
   label?: string;
   /** For explaining refusals. */
   context?: RequestContext;
+  /**
+   * Where the job runs (`--chdir`), when not in its own job folder: the script's folder inside a
+   * synced remote workspace (folderSync.ts). The script still goes into the job folder.
+   */
+  chdir?: string;
 }
 
 export interface RemoteOptions {
@@ -39,6 +44,8 @@ export interface RemoteOptions {
 export interface SubmittedJob extends SubmitResult {
   remoteDir: string;
   scriptPath: string;
+  /** The job's working directory (`--chdir`): `chdir` when given, else `remoteDir`. */
+  workDir: string;
 }
 
 /** sbatch refused the job: its message verbatim plus the recognised cause. */
@@ -116,8 +123,9 @@ export async function submitRemote(transport: Transport, req: SubmitRequest, opt
   const { remoteDir, scriptPath } = await upload(transport, req, options);
   try {
     if (options.signal?.aborted) throw new CancelledError('Submit');
-    const result = await runCall(transport, sbatchCall({ script: scriptPath, chdir: remoteDir, extra: req.sbatchArgs ?? [] }), options);
-    return { ...result, remoteDir, scriptPath };
+    const workDir = req.chdir ?? remoteDir;
+    const result = await runCall(transport, sbatchCall({ script: scriptPath, chdir: workDir, extra: req.sbatchArgs ?? [] }), options);
+    return { ...result, remoteDir, scriptPath, workDir };
   } catch (err) {
     await removeQuietly(transport, remoteDir);
     throw refusal(err, req);
@@ -148,7 +156,7 @@ export function testOnlyCall(scriptPath: string, chdir: string, extra: readonly 
 export async function checkRemote(transport: Transport, req: SubmitRequest, options: RemoteOptions): Promise<TestOnlyResult> {
   const { remoteDir, scriptPath } = await upload(transport, req, options);
   try {
-    return await runCall(transport, testOnlyCall(scriptPath, remoteDir, req.sbatchArgs ?? []), options);
+    return await runCall(transport, testOnlyCall(scriptPath, req.chdir ?? remoteDir, req.sbatchArgs ?? []), options);
   } catch (err) {
     throw refusal(err, req);
   } finally {
