@@ -36,3 +36,5 @@ export type { LogPathJob, LogPaths } from './logPath';
 export { resolveLogPaths, expandLogPattern, defaultLogPattern } from './logPath';
 export { gpusInGres, gpusInTres, parseTresList, parseMemoryMb } from './tres';
 export { FIELD_SEP, RECORD_END } from './records';
+export type { QosInfo } from './qos';
+export { qosCall, qosArgv, parseQos, qosSummary, QOS_FIELDS } from './qos';
