@@ -30,6 +30,8 @@ export class LogsController implements vscode.Disposable {
   /** Per cluster connection: one job-status watcher and one tail multiplexer shared by all its followers. */
   private readonly perCluster = new Map<string, { transport: Transport; watcher: JobStatusWatcher; tails: TailMux }>();
   private current: LogSettings;
+  /** "$(output) 3 logs" while logs are followed; a click offers to stop them (output channels have no close button). */
+  private readonly followingItem = vscode.window.createStatusBarItem('slurm.logs.following', vscode.StatusBarAlignment.Left, 49);
 
   constructor(private readonly services: Services) {
     this.current = this.readSettings(false);
@@ -38,7 +40,12 @@ export class LogsController implements vscode.Disposable {
       transport: (name) => services.registry.get(name)?.transport,
       readOptions: () => ({ ...this.readOptions(), timeoutMs: this.timeoutMs() }),
     });
-    this.registry.onDidChange(() => void vscode.commands.executeCommand('setContext', 'slurm.logs.followingCount', this.registry.size));
+    this.followingItem.name = 'Slurm Followed Logs';
+    this.followingItem.command = 'slurm.stopFollowingLog';
+    this.registry.onDidChange(() => {
+      void vscode.commands.executeCommand('setContext', 'slurm.logs.followingCount', this.registry.size);
+      this.renderFollowingItem();
+    });
   }
 
   get settings(): LogSettings {
@@ -110,6 +117,18 @@ export class LogsController implements vscode.Disposable {
     await vscode.window.showTextDocument(doc, { preview: true });
   }
 
+  private renderFollowingItem(): void {
+    const followed = this.registry.all();
+    if (followed.length === 0) {
+      this.followingItem.hide();
+      return;
+    }
+    this.followingItem.text = `$(output) ${followed.length} log${followed.length === 1 ? '' : 's'}`;
+    const lines = followed.map((f) => `${f.target.jobId} ${f.target.jobName} (${f.target.profileName}): ${f.state}`);
+    this.followingItem.tooltip = `Following:\n${lines.join('\n')}\n\nClick to stop following.`;
+    this.followingItem.show();
+  }
+
   readOptions(): { tailLines: number; bigFileBytes: number } {
     return { tailLines: this.current.tailLines, bigFileBytes: this.current.bigFileKb * 1024 };
   }
@@ -123,6 +142,7 @@ export class LogsController implements vscode.Disposable {
     this.perCluster.clear();
     this.channels.dispose();
     this.documents.dispose();
+    this.followingItem.dispose();
   }
 
   private session(profileName: string) {
