@@ -10,7 +10,7 @@ import { MEMORY_PATTERN, TIME_PATTERN, gpusOf } from '../submit/answers';
 import { effectiveDirectives, parseScript, type Directive } from '../submit/directives';
 import { timeLimitProblem } from '../submit/limitCheck';
 import { maxGpusPerNode } from '../submit/sbatchErrors';
-import { optionByLong } from './sbatchOptions';
+import { optionByLong, optionByShort } from './sbatchOptions';
 
 export interface SbatchDiagnostic {
   line: number;
@@ -99,6 +99,13 @@ export function completionSite(lineText: string, character: number): CompletionS
   if (m) {
     const option = optionByLong(m[1]).option;
     if (option && option.arg === 'required') return { kind: 'value', option: option.long, prefix: m[2] ?? '' };
+  }
+  // A short option's value: `-q normal`, `-p gpu` (and getopt's attached `-qnormal`). A bare `-q`
+  // is still an option being typed.
+  m = /(?:^|\s)-([A-Za-z])(?:(\s+)([^\s-][^\s]*)?|([^\s=-][^\s]*))$/.exec(rest);
+  if (m) {
+    const option = optionByShort(m[1]);
+    if (option && option.arg === 'required') return { kind: 'value', option: option.long, prefix: m[3] ?? m[4] ?? '' };
   }
   m = /(?:^|\s)(-{0,2}[a-z-]*)$/.exec(rest);
   if (m) return { kind: 'option', prefix: m[1] };

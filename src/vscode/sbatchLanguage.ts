@@ -1,6 +1,6 @@
 /**
  * #SBATCH language help in shell (and Python) scripts: completion of option names (every sbatch
- * option with its documentation) and values (partitions and GRES from the cluster, mail types),
+ * option with its documentation) and values (partitions, QOS and GRES from the cluster, mail types),
  * hovers, and diagnostics. Cluster facts come from `sinfo` of a session that is already connected
  * — opening a script never connects or prompts for a password.
  */
@@ -9,16 +9,21 @@ import { errorMessage } from '../core/errors';
 import { logger } from '../core/logger';
 import { completionSite, diagnoseScript, directiveAt } from '../language/sbatchDiagnostics';
 import { SBATCH_OPTIONS, optionByLong, optionSignature } from '../language/sbatchOptions';
-import { runCall, sinfoCall, type ClusterInfo } from '../slurm';
+import { qosCompletions, type ValueCompletion } from '../language/qosCompletion';
+import type { ClusterSession } from '../session/clusterSession';
+import { qosCall, runCall, sinfoCall, type ClusterInfo, type QosInfo } from '../slurm';
 import type { Services } from './services';
 
 const SELECTOR: vscode.DocumentSelector = [{ language: 'shellscript' }, { language: 'python' }];
 const CACHE_MS = 60_000;
+const QOS_CACHE_MS = 5 * 60_000;
 const MAIL_TYPES = ['NONE', 'BEGIN', 'END', 'FAIL', 'REQUEUE', 'ALL', 'INVALID_DEPEND', 'STAGE_OUT', 'TIME_LIMIT', 'TIME_LIMIT_90', 'TIME_LIMIT_80', 'TIME_LIMIT_50', 'ARRAY_TASKS'];
 
 class ClusterFacts {
   private cached: { at: number; info: ClusterInfo } | undefined;
   private inFlight: Promise<void> | undefined;
+  private readonly qosByCluster = new Map<string, { at: number; qos: QosInfo[] | undefined }>();
+  private readonly qosInFlight = new Map<string, Promise<QosInfo[] | undefined>>();
   constructor(private readonly services: Services, private readonly onUpdate: () => void) {}
 
   /** What we know now; refreshes in the background from a connected session. */
@@ -27,9 +32,41 @@ class ClusterFacts {
     return this.cached?.info;
   }
 
+  /**
+   * The QOS of the connected cluster, for `--qos=` values: asked the first time they are wanted
+   * (the completion waits for it), then cached per cluster for a few minutes — QOS rarely change.
+   */
+  async qos(): Promise<QosInfo[] | undefined> {
+    const session = this.connectedSession();
+    if (!session) return undefined;
+    const name = session.profileName;
+    const entry = this.qosByCluster.get(name);
+    if (entry && Date.now() - entry.at <= QOS_CACHE_MS) return entry.qos;
+    let pending = this.qosInFlight.get(name);
+    if (!pending) {
+      pending = runCall(session.transport, qosCall(), { timeoutMs: this.services.settings().commandTimeoutSeconds * 1000 })
+        .then((qos): QosInfo[] | undefined => qos, (err: unknown) => {
+          // No accounting (slurmdbd) means no QOS to offer: remembered too, not asked on every keystroke.
+          logger.debug(`sacctmgr show qos for #SBATCH help failed on ${name}: ${errorMessage(err)}`);
+          return undefined;
+        })
+        .then((qos) => {
+          this.qosByCluster.set(name, { at: Date.now(), qos });
+          return qos;
+        })
+        .finally(() => this.qosInFlight.delete(name));
+      this.qosInFlight.set(name, pending);
+    }
+    return pending;
+  }
+
+  private connectedSession(): ClusterSession | undefined {
+    return this.services.registry.all().find((s) => s.transport.state.kind === 'connected');
+  }
+
   private refresh(): void {
     if (this.inFlight) return;
-    const session = this.services.registry.all().find((s) => s.transport.state.kind === 'connected');
+    const session = this.connectedSession();
     if (!session) return;
     this.inFlight = runCall(session.transport, sinfoCall(), { timeoutMs: this.services.settings().commandTimeoutSeconds * 1000 })
       .then((info) => {
@@ -84,7 +121,7 @@ export function registerSbatchLanguage(services: Services): void {
   };
 
   const completion: vscode.CompletionItemProvider = {
-    provideCompletionItems(doc, position) {
+    async provideCompletionItems(doc, position) {
       const site = completionSite(doc.lineAt(position.line).text, position.character);
       if (!site) return undefined;
       if (site.kind === 'option') {
@@ -100,7 +137,7 @@ export function registerSbatchLanguage(services: Services): void {
         });
       }
       const info = facts.current();
-      const values: { label: string; detail?: string }[] = [];
+      const values: ValueCompletion[] = [];
       if (site.option === 'partition' && info) {
         for (const p of info.partitions) values.push({ label: p.name, detail: `${p.isDefault ? 'default · ' : ''}${p.cpus.idle}/${p.cpus.total} CPUs free${p.gpus.total ? ` · ${p.gpus.total - p.gpus.used}/${p.gpus.total} GPUs free` : ''}` });
       }
@@ -115,11 +152,13 @@ export function registerSbatchLanguage(services: Services): void {
           }
         }
       }
+      if (site.option === 'qos') values.push(...qosCompletions((await facts.qos()) ?? []));
       if (site.option === 'mail-type') for (const t of MAIL_TYPES) values.push({ label: t });
       if (site.option === 'time') for (const t of ['10', '30', '1:00:00', '12:00:00', '1-00:00:00']) values.push({ label: t, detail: 'time limit' });
       return values.map((v) => {
         const item = new vscode.CompletionItem(v.label, vscode.CompletionItemKind.Value);
         item.detail = v.detail;
+        if (v.documentation !== undefined) item.documentation = new vscode.MarkdownString(v.documentation);
         return item;
       });
     },
