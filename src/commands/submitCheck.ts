@@ -2,19 +2,23 @@
 import * as vscode from 'vscode';
 import { checkRemote, type TestOnlyResult } from '../submit/remoteSubmit';
 import type { Services } from '../vscode/services';
-import { optionsFromArgs, prepareSubmission, remoteRootFor, reportSubmitError } from './submitFlow';
+import { describePendingSync, folderSyncFor, optionsFromArgs, prepareSubmission, remoteRootFor, reportSubmitError } from './submitFlow';
 
 export function checkSubmitCommand(services: Services) {
-  return async (arg?: unknown): Promise<({ ok: true } & TestOnlyResult) | { ok: false; error: string; cancelled?: boolean }> => {
+  return async (arg?: unknown): Promise<({ ok: true; sync?: string } & TestOnlyResult) | { ok: false; error: string; cancelled?: boolean }> => {
     try {
       const prepared = await prepareSubmission(services, optionsFromArgs(arg));
       const { session, job } = prepared;
+      const sync = folderSyncFor(prepared);
+      let syncNote = '';
       const timeoutMs = Math.max(services.settings().commandTimeoutSeconds * 1000, 60_000);
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Checking ${job.scriptName} on ${session.profileName}…`, cancellable: true },
-        (_p, token) => {
+        async (_p, token) => {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
+          // Check only says what a sync would upload; it uploads nothing of the folder.
+          if (sync) syncNote = await describePendingSync(session.transport, sync, { timeoutMs, signal: abort.signal });
           return checkRemote(session.transport, {
             remoteRoot: remoteRootFor(prepared.profile),
             files: job.files,
@@ -26,8 +30,8 @@ export function checkSubmitCommand(services: Services) {
         },
       );
       const when = result.start ? `would start at ${result.start} on ${result.nodes} (${result.partition})` : result.message;
-      void vscode.window.showInformationMessage(`Check passed: ${job.scriptName} ${when}. Nothing was submitted.`);
-      return { ok: true, ...result };
+      void vscode.window.showInformationMessage(`Check passed: ${job.scriptName} ${when}. Nothing was submitted.${syncNote ? ` ${syncNote}` : ''}`);
+      return { ok: true, ...result, ...(syncNote ? { sync: syncNote } : {}) };
     } catch (err) {
       return reportSubmitError('Check failed', err);
     }

@@ -16,6 +16,8 @@ import { composeJob, type ComposedJob } from '../submit/compose';
 import { effectiveDirectives, parseScript } from '../submit/directives';
 import { pythonEnvOf } from '../submit/pythonEnv';
 import { loadTemplates, templatesFor, type HeaderTemplate } from '../templates/templateStore';
+import { applyFolderSync, planSyncForScript, type SyncOptions } from '../submit/folderSync';
+import { describeSkipped, describeUpload, parseSyncSettings, type SyncSettings } from '../submit/syncPlan';
 import type { Services } from '../vscode/services';
 
 /** Answers given up front; anything missing is prompted for (or taken as prefilled with `acceptDefaults`). */
@@ -258,4 +260,82 @@ export function reportSubmitError(what: string, err: unknown): { ok: false; erro
     if (choice) void vscode.commands.executeCommand('slurm.showLog');
   });
   return { ok: false, error: message };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Folder sync (slurm.submit.syncFolder): the VS Code side; the work is in src/submit/folderSync.ts.
+
+export interface FolderSyncRequest {
+  settings: SyncSettings;
+  scriptPath: string;
+  workspaceFolder?: string;
+  remoteRoot: string;
+}
+
+/** The folder sync for this submission, or undefined when the setting is off (or the file lives in no folder). */
+export function folderSyncFor(prepared: PreparedSubmission): FolderSyncRequest | undefined {
+  const config = vscode.workspace.getConfiguration('slurm.submit', prepared.uri);
+  const { settings, problems } = parseSyncSettings({ syncFolder: config.get('syncFolder'), syncExclude: config.get('syncExclude'), syncMaxFileMb: config.get('syncMaxFileMb') });
+  for (const p of problems) {
+    logger.warn(p);
+    void vscode.window.showWarningMessage(p);
+  }
+  if (settings.syncFolder === 'off') return undefined;
+  const name = path.basename(prepared.uri.path);
+  if (prepared.uri.scheme !== 'file') {
+    void vscode.window.showWarningMessage(`${name} is not saved in a folder: submitting it without folder sync.`);
+    return undefined;
+  }
+  // A wrapped file (Python) is run by name from the job's working directory, i.e. the synced copy:
+  // with unsaved changes that would not be what the editor shows.
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === prepared.uri.toString());
+  if (prepared.job.files.length > 1 && doc?.isDirty) {
+    throw new UserFacingError(`${name} has unsaved changes, and with folder sync the job runs the synced (saved) copy.`, 'Save it first (or set slurm.submit.unsavedChanges to "saveFirst"), or set slurm.submit.syncFolder to "off".');
+  }
+  return { settings, scriptPath: prepared.uri.fsPath, workspaceFolder: vscode.workspace.getWorkspaceFolder(prepared.uri)?.uri.fsPath, remoteRoot: remoteRootFor(prepared.profile) };
+}
+
+export interface FolderSyncDone {
+  /** The job's working directory: the script's folder inside the remote workspace. */
+  chdir: string;
+  remoteDir: string;
+  uploaded: number;
+  notes: string[];
+}
+
+/** Syncs inside a (cancellable) progress notification: "Syncing N changed files (X KB)…". */
+export async function syncFolderWithProgress(transport: ClusterSession['transport'], request: FolderSyncRequest, progress: vscode.Progress<{ message?: string; increment?: number }>, options: SyncOptions): Promise<FolderSyncDone | undefined> {
+  progress.report({ message: `Comparing ${path.basename(request.scriptPath)}'s folder with the cluster…` });
+  const planned = await planSyncForScript(transport, request.settings, request, options);
+  if (!planned) return undefined;
+  const { plan } = planned;
+  // Files the job may miss are worth a notification; symlinks and the like only a log line (they would pop up on every submit).
+  const worth = plan.skipped.filter((x) => x.reason === 'too large' || x.reason === 'changed on the cluster');
+  const notes = [describeSkipped({ skipped: worth })].filter((n): n is string => n !== undefined);
+  const quiet = describeSkipped({ skipped: plan.skipped.filter((x) => !worth.includes(x)) });
+  if (plan.uploads.length > 0) {
+    const what = describeUpload(plan);
+    progress.report({ message: `Syncing ${what}…` });
+    const done = await applyFolderSync(transport, planned, {
+      ...options,
+      onProgress: (p) => progress.report({ message: `Syncing ${what}… ${p.files}/${plan.uploads.length}`, increment: plan.uploadBytes > 0 ? (100 * (plan.uploads.find((u) => u.path === p.path)?.size ?? 0)) / plan.uploadBytes : undefined }),
+    });
+    if (done.warning) notes.push(done.warning);
+  }
+  logger.info(`Folder sync ${planned.localDir} → ${planned.remoteDir}: ${describeUpload(plan)} uploaded, ${plan.unchanged} unchanged, ${plan.excluded} excluded${[...notes, quiet].filter(Boolean).map((n) => `; ${n}`).join('')}`);
+  progress.report({ message: 'Submitting…' });
+  return { chdir: planned.jobDir, remoteDir: planned.remoteDir, uploaded: plan.uploads.length, notes };
+}
+
+/** For Preview and Check: what a submit would sync, in one sentence (reads only; failures become the sentence). */
+export async function describePendingSync(transport: ClusterSession['transport'], request: FolderSyncRequest, options: SyncOptions): Promise<string> {
+  try {
+    const planned = await planSyncForScript(transport, request.settings, request, options);
+    if (!planned) return '';
+    const skipped = describeSkipped(planned.plan);
+    return `Submit will first sync ${describeUpload(planned.plan)} from ${planned.localDir} to ${planned.remoteDir} (${planned.plan.unchanged} unchanged) and run the job in ${planned.jobDir}${skipped ? `; ${skipped}` : ''}.`;
+  } catch (err) {
+    if (err instanceof CancelledError) throw err;
+    return `Submit will first sync ${request.settings.syncFolder === 'workspaceFolder' ? 'the workspace folder' : "the script's folder"}, but comparing it with the cluster failed: ${errorMessage(err)}`;
+  }
 }

@@ -3,9 +3,10 @@
  * document), plus the sbatch options that override the file's directives, if any.
  */
 import * as vscode from 'vscode';
+import { errorMessage } from '../core/errors';
 import { describeOverrides } from '../submit/headerPlan';
 import type { Services } from '../vscode/services';
-import { optionsFromArgs, prepareSubmission, reportSubmitError } from './submitFlow';
+import { describePendingSync, folderSyncFor, optionsFromArgs, prepareSubmission, reportSubmitError } from './submitFlow';
 
 export const PREVIEW_SCHEME = 'slurm-submit-preview';
 
@@ -33,7 +34,7 @@ export class SubmitPreviewProvider implements vscode.TextDocumentContentProvider
 }
 
 export function previewSubmitCommand(services: Services, provider: SubmitPreviewProvider) {
-  return async (arg?: unknown): Promise<{ ok: true; uri: string; script: string } | { ok: false; error: string; cancelled?: boolean }> => {
+  return async (arg?: unknown): Promise<{ ok: true; uri: string; script: string; sync?: string } | { ok: false; error: string; cancelled?: boolean }> => {
     try {
       const prepared = await prepareSubmission(services, optionsFromArgs(arg));
       const uri = provider.show(`Preview ${prepared.job.scriptName}`, prepared.job.script);
@@ -43,7 +44,16 @@ export function previewSubmitCommand(services: Services, provider: SubmitPreview
       if (prepared.job.overrides.length > 0) {
         void vscode.window.showInformationMessage(`sbatch will also get ${describeOverrides(prepared.job.overrides)}: your answers override the file's directives for this submission.`);
       }
-      return { ok: true, uri: uri.toString(), script: prepared.job.script };
+      // The preview shows even when a submit would refuse the sync (e.g. unsaved Python): the refusal is the note.
+      let syncNote = '';
+      try {
+        const sync = folderSyncFor(prepared);
+        if (sync) syncNote = await describePendingSync(prepared.session.transport, sync, { timeoutMs: Math.max(services.settings().commandTimeoutSeconds * 1000, 30_000) });
+      } catch (err) {
+        syncNote = `Folder sync: ${errorMessage(err)}`;
+      }
+      if (syncNote) void vscode.window.showInformationMessage(syncNote);
+      return { ok: true, uri: uri.toString(), script: prepared.job.script, ...(syncNote ? { sync: syncNote } : {}) };
     } catch (err) {
       return reportSubmitError('Preview failed', err);
     }

@@ -11,10 +11,10 @@ import { submitRemote } from '../submit/remoteSubmit';
 import { describeOverrides } from '../submit/headerPlan';
 import type { Services } from '../vscode/services';
 import { confirmWithinLimits } from './submitLimits';
-import { optionsFromArgs, prepareSubmission, remoteRootFor, reportSubmitError, type SubmitCommandOptions } from './submitFlow';
+import { folderSyncFor, optionsFromArgs, prepareSubmission, remoteRootFor, reportSubmitError, syncFolderWithProgress, type FolderSyncDone, type SubmitCommandOptions } from './submitFlow';
 
 export type SubmitOutcome =
-  | { ok: true; cluster: string; jobId: number; remoteDir: string; script: string; overrides: string[] }
+  | { ok: true; cluster: string; jobId: number; remoteDir: string; workDir: string; script: string; overrides: string[]; synced?: { remoteDir: string; uploaded: number; notes: string[] } }
   | { ok: false; error: string; cancelled?: boolean };
 
 export function submitScriptCommand(services: Services) {
@@ -26,13 +26,18 @@ export async function submitWith(services: Services, options: SubmitCommandOptio
     const prepared = await prepareSubmission(services, options);
     await confirmWithinLimits(prepared, options);
     const { session, job } = prepared;
+    const sync = folderSyncFor(prepared);
     const timeoutMs = Math.max(services.settings().commandTimeoutSeconds * 1000, 60_000);
+    let synced: FolderSyncDone | undefined;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Submitting ${job.scriptName} to ${session.profileName}…`, cancellable: true },
-      (_progress, token) => {
+      async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
+        // The folder first (a failure there submits nothing); the script still goes to its own job folder.
+        if (sync) synced = await syncFolderWithProgress(session.transport, sync, progress, { timeoutMs, signal: abort.signal });
         return submitRemote(session.transport, {
+          chdir: synced?.chdir,
           remoteRoot: remoteRootFor(prepared.profile),
           files: job.files,
           scriptName: job.scriptName,
@@ -44,9 +49,11 @@ export async function submitWith(services: Services, options: SubmitCommandOptio
     );
     const cluster = session.profileName;
     const jobId = String(result.jobId);
-    logger.info(`[${cluster}] submitted ${job.scriptName} as job ${jobId} in ${result.remoteDir}${job.overrides.length ? ` with ${describeOverrides(job.overrides)}` : ''}`);
+    logger.info(`[${cluster}] submitted ${job.scriptName} as job ${jobId} in ${result.workDir}${job.overrides.length ? ` with ${describeOverrides(job.overrides)}` : ''}`);
     void afterSubmit(services, cluster, jobId, result.warnings);
-    return { ok: true, cluster, jobId: result.jobId, remoteDir: result.remoteDir, script: job.script, overrides: job.overrides };
+    for (const note of synced?.notes ?? []) void vscode.window.showWarningMessage(`Folder sync: ${note}`);
+    const syncedInfo = synced ? { synced: { remoteDir: synced.remoteDir, uploaded: synced.uploaded, notes: synced.notes } } : {};
+    return { ok: true, cluster, jobId: result.jobId, remoteDir: result.remoteDir, workDir: result.workDir, script: job.script, overrides: job.overrides, ...syncedInfo };
   } catch (err) {
     return reportSubmitError('Submit failed', err);
   }

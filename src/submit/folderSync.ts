@@ -18,6 +18,7 @@ import { posix } from 'node:path';
 import { CancelledError, UserFacingError, errorMessage } from '../core/errors';
 import { logger } from '../core/logger';
 import type { Transport } from '../transport/types';
+import { absoluteRemoteRoot } from './remoteSubmit';
 import {
   excludeMatcher, parseRemoteListing, planSync, remoteJobDir, remoteListingArgv, remoteWorkspaceDir, touchArgvBatches,
   type ExcludeMatcher, type LocalEntry, type RemoteFile, type SyncPlan, type SyncSettings,
@@ -100,6 +101,19 @@ export async function planFolderSync(transport: Transport, target: SyncTarget, s
   const remote = await listRemoteWorkspace(transport, target.remoteDir, options);
   const plan = planSync(local, remote, { exclude, maxFileBytes: settings.syncMaxFileMb * 1024 * 1024 });
   return { ...target, plan };
+}
+
+/** The plan for a script under the settings, or undefined when the setting is off. Resolves `~/` in the remote root. */
+export async function planSyncForScript(
+  transport: Transport,
+  settings: SyncSettings,
+  where: { scriptPath: string; workspaceFolder?: string; remoteRoot: string },
+  options: SyncOptions,
+): Promise<PlannedSync | undefined> {
+  if (settings.syncFolder === 'off') return undefined;
+  const root = await absoluteRemoteRoot(transport, where.remoteRoot, options);
+  const target = syncTarget(settings, where.scriptPath, where.workspaceFolder, root);
+  return target ? planFolderSync(transport, target, settings, options) : undefined;
 }
 
 export interface SyncProgress {

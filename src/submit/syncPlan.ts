@@ -271,10 +271,18 @@ export function touchArgvBatches(remoteWorkspace: string, files: readonly { path
   return batches;
 }
 
-/** "3 files (12.4 KB)" */
+/** "3 changed files (12.4 KB)" */
 export function describeUpload(plan: Pick<SyncPlan, 'uploads' | 'uploadBytes'>): string {
   const n = plan.uploads.length;
   const kb = plan.uploadBytes / 1024;
   const size = kb >= 1024 ? `${(kb / 1024).toFixed(1)} MB` : `${kb.toFixed(1)} KB`;
-  return `${n} ${n === 1 ? 'file' : 'files'} (${size})`;
+  return `${n} changed ${n === 1 ? 'file' : 'files'} (${size})`;
+}
+
+/** "not synced: link (symlink), huge.bin (too large)" — at most `max` names, then a count. */
+export function describeSkipped(plan: Pick<SyncPlan, 'skipped'>, max = 5): string | undefined {
+  if (plan.skipped.length === 0) return undefined;
+  const shown = plan.skipped.slice(0, max).map((s) => `${JSON.stringify(s.path)} (${s.reason})`);
+  const more = plan.skipped.length > max ? ` and ${plan.skipped.length - max} more` : '';
+  return `not synced: ${shown.join(', ')}${more}`;
 }

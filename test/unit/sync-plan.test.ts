@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
-  describeUpload, excludeMatcher, parseRemoteListing, parseSyncSettings, planSync, remoteJobDir, remoteListingArgv, remoteWorkspaceDir,
+  describeSkipped, describeUpload, excludeMatcher, parseRemoteListing, parseSyncSettings, planSync, remoteJobDir, remoteListingArgv, remoteWorkspaceDir,
   touchArgvBatches, touchStamp, workspaceDirName, DEFAULT_SYNC_EXCLUDE, type LocalEntry, type RemoteFile,
 } from '../../src/submit/syncPlan';
 import { scanLocalFolder, syncTarget } from '../../src/submit/folderSync';
@@ -146,9 +146,11 @@ test('settings: defaults, valid values, and a bad value falls back alone', () =>
   assert.match(r.problems[0], /slurm\.submit\.syncFolder/);
 });
 
-test('describeUpload', () => {
-  assert.equal(describeUpload({ uploads: [{ path: 'a', size: 1, mtimeMs: 0, reason: 'new' }], uploadBytes: 1536 }), '1 file (1.5 KB)');
-  assert.equal(describeUpload({ uploads: [], uploadBytes: 3 * 1024 * 1024 }), '0 files (3.0 MB)');
+test('describeUpload, describeSkipped', () => {
+  assert.equal(describeUpload({ uploads: [{ path: 'a', size: 1, mtimeMs: 0, reason: 'new' }], uploadBytes: 1536 }), '1 changed file (1.5 KB)');
+  assert.equal(describeUpload({ uploads: [], uploadBytes: 3 * 1024 * 1024 }), '0 changed files (3.0 MB)');
+  assert.equal(describeSkipped({ skipped: [] }), undefined);
+  assert.equal(describeSkipped({ skipped: [{ path: 'l', reason: 'symlink' }, { path: 'b', reason: 'too large' }] }, 1), 'not synced: "l" (symlink) and 1 more');
 });
 
 test('the local walk: nested folders, hostile names, symlinks reported, excluded folders not entered, ms mtimes', async () => {
