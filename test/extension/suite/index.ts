@@ -17,6 +17,7 @@ const testFiles: ReadonlyArray<() => Promise<unknown>> = [
   () => import('./logs.test.js'),
   () => import('./resources.test.js'),
   () => import('./submit.test.js'),
+  () => import('./submitLimits.test.js'),
   () => import('./walkthrough.test.js'),
 ];
 
