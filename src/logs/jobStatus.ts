@@ -85,10 +85,31 @@ export class JobStatusWatcher {
   private disposed = false;
   private urgent = false;
 
+  /**
+   * Checks in a row that found every watched job pending. A pending job may wait for hours, so the
+   * period doubles from `intervalMs` up to `pendingIntervalMs` — yet a job that starts within
+   * seconds (an idle cluster) is still seen within seconds. The Jobs view's poll also calls
+   * `pollSoon` when it sees a watched job change state.
+   */
+  private pendingChecks = 0;
+
   constructor(
     private readonly lookup: JobStatusLookup,
     private readonly intervalMs = 2_000,
+    /** Period while every watched job is pending (the Jobs view's own default period). */
+    private readonly pendingIntervalMs = Math.max(intervalMs, 15_000),
   ) {}
+
+  /** The wait before the next status check. */
+  get currentIntervalMs(): number {
+    if (this.pendingChecks === 0) return this.intervalMs;
+    return Math.min(this.pendingIntervalMs, this.intervalMs * 2 ** Math.min(this.pendingChecks - 1, 20));
+  }
+
+  /** Ids being watched now. */
+  get watchedIds(): string[] {
+    return [...this.listeners.keys()];
+  }
 
   watch(id: string, listener: JobStatusListener): { dispose(): void } {
     let set = this.listeners.get(id);
@@ -136,6 +157,7 @@ export class JobStatusWatcher {
     try {
       const statuses = await this.lookup(ids, controller.signal);
       if (controller.signal.aborted) return;
+      this.pendingChecks = ids.every((id) => statuses.get(id)?.phase === 'pending') ? this.pendingChecks + 1 : 0;
       for (const id of ids) {
         for (const l of [...(this.listeners.get(id) ?? [])]) l(statuses.get(id));
       }
@@ -144,7 +166,7 @@ export class JobStatusWatcher {
     } finally {
       if (this.inFlight === controller) this.inFlight = undefined;
       if (!this.disposed && this.listeners.size > 0) {
-        const delay = this.urgent ? 0 : this.intervalMs;
+        const delay = this.urgent ? 0 : this.currentIntervalMs;
         this.urgent = false;
         this.timer = setTimeout(() => void this.poll(), delay);
       }

@@ -40,6 +40,14 @@ export class LogsController implements vscode.Disposable {
       transport: (name) => services.registry.get(name)?.transport,
       readOptions: () => ({ ...this.readOptions(), timeoutMs: this.timeoutMs() }),
     });
+    // The Jobs view's poll saw a followed job start or end: tell its status watcher now rather
+    // than at the watcher's next (possibly backed-off) check.
+    services.registry.onDidJobEvents(({ cluster, events }) => {
+      const watcher = this.perCluster.get(cluster)?.watcher;
+      if (!watcher) return;
+      const watched = new Set(watcher.watchedIds);
+      if (events.some((e) => e.kind !== 'added' && watched.has(e.job.id))) watcher.pollSoon();
+    });
     this.followingItem.name = 'Slurm Followed Logs';
     this.followingItem.command = 'slurm.stopFollowingLog';
     this.registry.onDidChange(() => {

@@ -152,7 +152,7 @@ function scriptedWatcher(states: Map<string, JobStatus | undefined>, calls: stri
       if (s) out.set(id, s);
     }
     return out;
-  }, 50);
+  }, 50, 50);
 }
 
 const st = (id: string, state: string, phase: JobStatus['phase'], exitCode?: string): JobStatus => ({ id, state, phase, exitCode, source: 'squeue' });
@@ -227,6 +227,27 @@ describe('JobStatusWatcher', () => {
     const n = calls.length;
     await sleep(200);
     assert.ok(calls.length <= n + 1, 'no lookups once nobody watches');
+    w.dispose();
+  });
+
+  it('asks less and less often while every watched job is pending, fast again when one runs', async () => {
+    const calls: string[][] = [];
+    const states = new Map<string, JobStatus | undefined>([['1', st('1', 'PENDING', 'pending')], ['2', st('2', 'PENDING', 'pending')]]);
+    const w = new JobStatusWatcher(async (ids) => {
+      calls.push([...ids]);
+      return new Map(ids.flatMap((id) => (states.get(id) ? [[id, states.get(id)!] as const] : [])));
+    }, 20, 160);
+    const a = w.watch('1', () => undefined);
+    const b = w.watch('2', () => undefined);
+    await until(() => calls.length >= 6, 5_000, 'six checks');
+    assert.equal(w.currentIntervalMs, 160, 'doubled from 20 ms up to the pending period');
+    states.set('2', st('2', 'RUNNING', 'active'));
+    w.pollSoon();
+    const n = calls.length;
+    await until(() => calls.length >= n + 3, 2_000, 'fast checks while one runs');
+    assert.equal(w.currentIntervalMs, 20);
+    a.dispose();
+    b.dispose();
     w.dispose();
   });
 });
