@@ -135,4 +135,43 @@ suite('Submit current script against the bundled cluster', () => {
     assert.equal(active?.document.getText(), result.script);
     await takeScreenshot('submit-preview', { waitForSelector: '.monaco-editor .view-lines:has-text("--job-name")' });
   });
+
+  test('with slurm.submit.syncFolder on, the script\'s folder is synced first and the job reads a data file by relative path', async function () {
+    this.timeout(300_000);
+    const config = vscode.workspace.getConfiguration('slurm.submit');
+    await config.update('syncFolder', 'scriptFolder', vscode.ConfigurationTarget.Global);
+    try {
+      const project = path.join(dir, `sync project ${randomBytes(3).toString('hex')}`);
+      fs.mkdirSync(path.join(project, 'data'), { recursive: true });
+      fs.mkdirSync(path.join(project, '__pycache__'), { recursive: true });
+      fs.writeFileSync(path.join(project, 'data', 'input.txt'), 'synced data\n');
+      fs.writeFileSync(path.join(project, '__pycache__', 'x.pyc'), 'excluded');
+      const file = path.join(project, 'run.sh');
+      fs.writeFileSync(file, '#!/bin/bash\n#SBATCH --time=2\ncat data/input.txt\n');
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+
+      const check = await vscode.commands.executeCommand<{ ok: boolean; sync?: string }>('slurm.checkSubmit', { uri: file, acceptDefaults: true, answers: { jobName: 'wb sync check', partition: 'debug' } });
+      assert.ok(check.ok, JSON.stringify(check));
+      assert.match(check.sync ?? '', /^Submit will first sync 2 changed files \(/);
+
+      const outcome = await vscode.commands.executeCommand<SubmitOutcome>('slurm.submit', { uri: file, acceptDefaults: true, answers: { jobName: 'wb sync', partition: 'debug' } });
+      assert.ok(outcome.ok, JSON.stringify(outcome));
+      submitted.push(outcome.jobId);
+      assert.equal(outcome.synced?.uploaded, 2);
+      assert.equal(outcome.workDir, outcome.synced?.remoteDir);
+      assert.match(outcome.workDir, /\/workspaces\/sync_project_[0-9a-f]{6}-[0-9a-f]{8}$/);
+      assert.equal(await finalState(bed, outcome.jobId), 'COMPLETED');
+      const out = await sshRun(`cat '${outcome.workDir}/slurm-${outcome.jobId}.out'`, { bed });
+      assert.equal(out.stdout, 'synced data\n');
+      const pyc = await sshRun(`test -e '${outcome.workDir}/__pycache__' && echo yes || echo no`, { bed });
+      assert.equal(pyc.stdout.trim(), 'no');
+
+      // Nothing changed locally: the preview says nothing would be uploaded.
+      const preview = await vscode.commands.executeCommand<{ ok: boolean; sync?: string }>('slurm.previewSubmit', { uri: file, acceptDefaults: true, answers: { jobName: 'wb sync', partition: 'debug' } });
+      assert.ok(preview.ok, JSON.stringify(preview));
+      assert.match(preview.sync ?? '', /^Submit will first sync 0 changed files .* \(2 unchanged\)/);
+    } finally {
+      await config.update('syncFolder', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
