@@ -103,3 +103,40 @@ test('F1 → Open Sample Script → Submit to Slurm: the job is submitted and it
   const queued = await sshRun(`squeue -h -j ${quoteArg(jobId)} -o %j`, { bed: readBed() });
   assert.equal(queued.stdout.trim(), 'hello', 'the job in the log is the one the UI submitted');
 });
+
+test('3 GPUs on 2-GPU nodes: the limit warning first, then sbatch\'s own refusal in a toast, and no remote folder left', { timeout: 240_000 }, async () => {
+  const name = 'too-many-gpus';
+  fs.writeFileSync(
+    path.join(workspace, `${name}.sbatch`),
+    `#!/bin/bash\n#SBATCH --job-name=${name}\n#SBATCH --partition=gpu\n#SBATCH --gres=gpu:3\n#SBATCH --time=00:01:00\nnvidia-smi\n`,
+  );
+  const leftovers = async () => (await sshRun(`ls -1 ~/.slurm-workbench/jobs 2>/dev/null | grep -c -- ${quoteArg(name)} || true`, { bed: readBed() })).stdout.trim();
+  assert.equal(await leftovers(), '0');
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await page.keyboard.type(`${name}.sbatch`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: `${name}.sbatch` }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: `${name}.sbatch` }).waitFor({ state: 'visible' });
+
+  await runCommand('Slurm: Submit to Slurm');
+  // Take every prefilled answer until the limit warning (a modal dialog) shows up.
+  const dialog = page.locator('.monaco-dialog-box');
+  for (let i = 0; i < 12 && !(await dialog.isVisible()); i++) {
+    if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Enter');
+    await page.waitForTimeout(700);
+  }
+  await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+  const warning = (await dialog.textContent()) ?? '';
+  assert.match(warning, /may not run on bundled/);
+  assert.match(warning, /GPU/);
+  await shot('demo-limit-warning');
+  await dialog.locator('.monaco-button', { hasText: 'Submit anyway' }).click();
+
+  const refused = page.locator('.notifications-toasts .notification-toast', { hasText: 'sbatch said' }).first();
+  await refused.waitFor({ state: 'visible', timeout: 60_000 });
+  const text = (await refused.textContent()) ?? '';
+  assert.match(text, /Requested node configuration is not available/, text);
+  await shot('demo-sbatch-refused');
+  assert.equal(await leftovers(), '0', 'the job folder was removed after the refusal');
+});
