@@ -82,10 +82,10 @@ function sessionTests(bed: Bed): void {
 
   test('a poll of a 200-job queue is 1 squeue; a job leaving adds 1 batched sacct confirming its end', async () => {
     const out = await sshRun(`for i in $(seq 200); do sbatch --parsable -H -J "wb count $i" --wrap true || exit 1; done`, { bed, timeoutMs: 120_000 });
+    const ids = out.stdout.trim().split('\n').filter((l) => /^\d+$/.test(l));
+    submitted.push(...ids); // cancelled in after() even when a later sbatch failed
     assert.equal(out.code, 0, out.stderr);
-    const ids = out.stdout.trim().split('\n');
     assert.equal(ids.length, 200);
-    submitted.push(...ids);
 
     const calls: string[] = [];
     const transport = newTransport();
