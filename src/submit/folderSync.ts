@@ -142,7 +142,10 @@ export async function applyFolderSync(transport: Transport, planned: PlannedSync
         const data = await fs.readFile(path.join(planned.localDir, ...file.path.split('/')));
         // Big files get more time than the per-command budget: ~5 s per MB on top.
         const timeoutMs = options.timeoutMs + Math.ceil(data.length / (1024 * 1024)) * 5_000;
-        await transport.writeFile(posix.join(planned.remoteDir, file.path), data, { timeoutMs, signal: options.signal });
+        // No signal here: a cancelled upload may still complete its rename on the cluster after we
+        // stopped waiting, and an unstamped fresh copy would look "changed on the cluster" next
+        // time. Cancellation takes effect between files (each bounded by syncMaxFileMb and its timeout).
+        await transport.writeFile(posix.join(planned.remoteDir, file.path), data, { timeoutMs });
         uploaded.push({ path: file.path, mtimeMs: file.mtimeMs });
         bytes += data.length;
         options.onProgress?.({ files: uploaded.length, bytes, path: file.path });

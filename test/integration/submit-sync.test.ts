@@ -139,3 +139,42 @@ test('a file changed on the cluster is not overwritten, and remote-only files ar
   assert.deepEqual(planned.plan.skipped, [{ path: 'data/other.txt', reason: 'changed on the cluster' }]);
   assert.equal((await sshRun(`cat -- ${remotePath('results.csv')}`, { bed })).stdout, 'out\n');
 });
+
+test('a failed upload names the file, leaves no temp file, and stops before anything is submitted', async () => {
+  mkdirSync(path.join(local, 'locked'), { recursive: true });
+  writeFileSync(path.join(local, 'locked', 'x.txt'), 'x\n');
+  await sshRun(`mkdir -p ${remotePath('locked')} && chmod 555 ${remotePath('locked')}`, { bed });
+  try {
+    const planned = await planFolderSync(transport, target, settings, remote);
+    assert.deepEqual(planned.plan.uploads.map((u) => u.path), ['locked/x.txt']);
+    await assert.rejects(applyFolderSync(transport, planned, remote), (err: Error) => {
+      assert.match(err.message, /^Folder sync failed at locked\/x\.txt: /);
+      return true;
+    });
+    const left = await sshRun(`ls -A ${remotePath('locked')}`, { bed });
+    assert.equal(left.stdout.trim(), '');
+  } finally {
+    await sshRun(`chmod 755 ${remotePath('locked')}`, { bed });
+    rmSync(path.join(local, 'locked'), { recursive: true, force: true });
+  }
+});
+
+test('cancelling mid-sync stops it; the files already uploaded are stamped and not sent again', async () => {
+  for (let i = 0; i < 20; i++) writeFileSync(path.join(local, 'data', `many-${i}.txt`), `file ${i}\n`);
+  const planned = await planFolderSync(transport, target, settings, remote);
+  assert.equal(planned.plan.uploads.length, 20);
+  const abort = new AbortController();
+  let seen = 0;
+  await assert.rejects(
+    applyFolderSync(transport, planned, { ...remote, signal: abort.signal, onProgress: () => {
+      if (++seen === 2) abort.abort();
+    } }),
+    (err: Error) => err.name === 'CancelledError',
+  );
+  const next = await planFolderSync(transport, target, settings, remote);
+  assert.ok(next.plan.uploads.length < 20 && next.plan.uploads.length > 0, `${next.plan.uploads.length} left to upload`);
+  assert.deepEqual(next.plan.skipped.filter((x) => x.path.startsWith('data/many-')), [], 'uploaded files were stamped, none looks changed on the cluster');
+  await applyFolderSync(transport, next, remote);
+  assert.equal((await planFolderSync(transport, target, settings, remote)).plan.uploads.length, 0);
+});
+
