@@ -1,29 +1,18 @@
 // The remote commands of log following: tail argv, tail's stderr messages, and the probe / read
 // scripts run for real by /bin/sh on real files (the same scripts run on the cluster).
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Logger } from '../../src/core/logger';
-import { LocalTransport } from '../../src/transport/localTransport';
+import { useLocalHome } from './localHome';
 import { logProbeArgv, parseLogProbe, tailFollowArgv } from '../../src/logs/remoteLogCommands';
 import { classifyTailMessage, LineSplitter } from '../../src/logs/tailMessages';
 import { readLog, partialLogNote } from '../../src/logs/readLog';
 
-let home: string;
-let t: LocalTransport;
-before(() => {
-  home = mkdtempSync(join(tmpdir(), 'swb-logs-'));
-  t = new LocalTransport({ home, logger: new Logger() });
-});
-after(() => {
-  t.dispose();
-  rmSync(home, { recursive: true, force: true });
-});
+const bed = useLocalHome('swb-logs-');
 
 async function probe(path: string, lines: number, big: number) {
-  const r = await t.exec(logProbeArgv(path, lines, big), { timeoutMs: 10_000 });
+  const r = await bed.transport.exec(logProbeArgv(path, lines, big), { timeoutMs: 10_000 });
   assert.equal(r.code, 0, r.stderr);
   return parseLogProbe(r.stdout.split('\n')[0]);
 }
@@ -57,11 +46,11 @@ describe("tail's messages", () => {
   }
 
   it('what real GNU tail prints on truncation and on a new file is recognised', async () => {
-    const f = join(home, 'trunc.log');
+    const f = join(bed.home, 'trunc.log');
     writeFileSync(f, 'a long first line\n');
     const msgs: string[] = [];
     const split = new LineSplitter();
-    const handle = await t.stream(tailFollowArgv(f, 0, 0.05), { onStdout: () => undefined, onStderr: (c) => msgs.push(...split.push(c)) });
+    const handle = await bed.transport.stream(tailFollowArgv(f, 0, 0.05), { onStdout: () => undefined, onStderr: (c) => msgs.push(...split.push(c)) });
     await new Promise((r) => setTimeout(r, 300));
     writeFileSync(f, 'x\n'); // shorter: truncated
     await new Promise((r) => setTimeout(r, 500));
@@ -78,17 +67,17 @@ describe("tail's messages", () => {
 
 describe('log probe', () => {
   it('missing, a directory, unreadable, small and big files', async () => {
-    assert.deepEqual(await probe(join(home, 'nope.out'), 10, 1000), { kind: 'missing' });
-    mkdirSync(join(home, 'dir'));
-    assert.deepEqual(await probe(join(home, 'dir'), 10, 1000), { kind: 'notfile' });
-    const secret = join(home, 'secret.out');
+    assert.deepEqual(await probe(join(bed.home, 'nope.out'), 10, 1000), { kind: 'missing' });
+    mkdirSync(join(bed.home, 'dir'));
+    assert.deepEqual(await probe(join(bed.home, 'dir'), 10, 1000), { kind: 'notfile' });
+    const secret = join(bed.home, 'secret.out');
     writeFileSync(secret, 'x');
     chmodSync(secret, 0);
     if (process.getuid?.() !== 0) assert.deepEqual(await probe(secret, 10, 1000), { kind: 'unreadable' });
-    const small = join(home, 'small.out');
+    const small = join(bed.home, 'small.out');
     writeFileSync(small, 'one\ntwo\n');
     assert.deepEqual(await probe(small, 1, 1000), { kind: 'file', size: 8, startOffset: 0 });
-    const big = join(home, 'big.out');
+    const big = join(bed.home, 'big.out');
     const lines = Array.from({ length: 1000 }, (_, i) => `line ${i + 1}\n`).join('');
     writeFileSync(big, lines);
     const p = await probe(big, 3, 100);
@@ -99,7 +88,7 @@ describe('log probe', () => {
   });
 
   it('a path with spaces, quotes and a leading dash is passed as one argument', async () => {
-    const odd = join(home, `-it's "odd" $x.out`);
+    const odd = join(bed.home, `-it's "odd" $x.out`);
     writeFileSync(odd, 'hello\n');
     assert.deepEqual(await probe(odd, 10, 1000), { kind: 'file', size: 6, startOffset: 0 });
   });
@@ -112,16 +101,16 @@ describe('log probe', () => {
 
 describe('readLog (read-only viewer)', () => {
   it('a small file whole; a big one from its last lines with a note; a missing one names its path', async () => {
-    const small = join(home, 'r-small.out');
+    const small = join(bed.home, 'r-small.out');
     writeFileSync(small, 'a\nb\n');
-    const s = await readLog(t, small, { tailLines: 10, bigFileBytes: 1000 });
+    const s = await readLog(bed.transport, small, { tailLines: 10, bigFileBytes: 1000 });
     assert.equal(s.text, 'a\nb\n');
     assert.equal(partialLogNote(s, 10), undefined);
-    const big = join(home, 'r-big.out');
+    const big = join(bed.home, 'r-big.out');
     writeFileSync(big, Array.from({ length: 500 }, (_, i) => `row ${i}\n`).join(''));
-    const b = await readLog(t, big, { tailLines: 2, bigFileBytes: 100 });
+    const b = await readLog(bed.transport, big, { tailLines: 2, bigFileBytes: 100 });
     assert.equal(b.text, 'row 498\nrow 499\n');
     assert.match(partialLogNote(b, 2) ?? '', /showing its last 2 lines/);
-    await assert.rejects(readLog(t, join(home, 'none.out'), { tailLines: 2, bigFileBytes: 100 }), (e: Error) => e.message.includes(join(home, 'none.out')) && /does not exist/.test(e.message));
+    await assert.rejects(readLog(bed.transport, join(bed.home, 'none.out'), { tailLines: 2, bigFileBytes: 100 }), (e: Error) => e.message.includes(join(bed.home, 'none.out')) && /does not exist/.test(e.message));
   });
 });

@@ -1,14 +1,12 @@
-// FileTail, JobLogFollower, the status watcher and the registry on the local transport (real bash,
+// FileTail, JobLogFollower, the status watcher and the registry on the bed.transport transport (real bash,
 // real GNU tail, real files). Slurm is not here: job states come from a scripted lookup (the
 // integration tests use the real squeue/sacct). Connection drops are injected by ending streams
 // with the transport's own "connection lost" shape.
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Logger } from '../../src/core/logger';
-import { LocalTransport } from '../../src/transport/localTransport';
+import { sleep, until, useLocalHome } from './localHome';
 import { directTails } from '../../src/logs/tailMux';
 import type { StreamHandle, StreamHandlers, Transport } from '../../src/transport/types';
 import { FileTail } from '../../src/logs/fileTail';
@@ -18,25 +16,7 @@ import { FollowerLimitError, FollowerRegistry } from '../../src/logs/followerReg
 import { parseLogSettings } from '../../src/logs/logSettings';
 import type { LogStream } from '../../src/logs/logOutput';
 
-let home: string;
-let local: LocalTransport;
-before(() => {
-  home = mkdtempSync(join(tmpdir(), 'swb-follow-'));
-  local = new LocalTransport({ home, logger: new Logger() });
-});
-after(() => {
-  local.dispose();
-  rmSync(home, { recursive: true, force: true });
-});
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`${what} not reached`);
-    await sleep(20);
-  }
-}
+const bed = useLocalHome('swb-follow-');
 
 /** The local transport, with a switch that drops every open stream like a lost connection. */
 function droppable(inner: Transport): Transport & { drop(): void; opened: string[][] } {
@@ -91,9 +71,9 @@ class Sink implements FollowerSink {
 
 describe('FileTail', () => {
   it('resumes at the exact byte after a dropped stream: nothing lost, nothing twice', async () => {
-    const f = join(home, 'resume.log');
+    const f = join(bed.home, 'resume.log');
     writeFileSync(f, '');
-    const t = droppable(local);
+    const t = droppable(bed.transport);
     const got: Buffer[] = [];
     const notices: string[] = [];
     const tail = new FileTail(directTails(t), f, { onData: (c) => got.push(c), onNotice: (n) => notices.push(n.kind) }, { sleepSeconds: 0.05 });
@@ -117,10 +97,10 @@ describe('FileTail', () => {
   });
 
   it('a truncated file restarts the offset at 0', async () => {
-    const f = join(home, 'trunc.log');
+    const f = join(bed.home, 'trunc.log');
     writeFileSync(f, 'a fairly long first content line\n');
     const got: Buffer[] = [];
-    const tail = new FileTail(directTails(local), f, { onData: (c) => got.push(c) }, { sleepSeconds: 0.05 });
+    const tail = new FileTail(directTails(bed.transport), f, { onData: (c) => got.push(c) }, { sleepSeconds: 0.05 });
     tail.start();
     await until(() => tail.offset === 33, 5_000, 'first content');
     await sleep(200);
@@ -131,9 +111,9 @@ describe('FileTail', () => {
   });
 
   it('stop() ends the remote process and resolves; a stopped tail is not reopened', async () => {
-    const f = join(home, 'stop.log');
+    const f = join(bed.home, 'stop.log');
     writeFileSync(f, 'x\n');
-    const tail = new FileTail(directTails(local), f, { onData: () => undefined });
+    const tail = new FileTail(directTails(bed.transport), f, { onData: () => undefined });
     tail.start();
     await until(() => tail.offset === 2, 5_000);
     await tail.stop();
@@ -159,13 +139,13 @@ const st = (id: string, state: string, phase: JobStatus['phase'], exitCode?: str
 
 describe('JobLogFollower', () => {
   it('waits while pending, follows, and ends only after the job finished and the file is drained', async () => {
-    const out = join(home, 'job1.out');
-    const err = join(home, 'job1.err');
+    const out = join(bed.home, 'job1.out');
+    const err = join(bed.home, 'job1.err');
     const states = new Map<string, JobStatus | undefined>([['1', st('1', 'PENDING', 'pending')]]);
     const calls: string[][] = [];
     const watcher = scriptedWatcher(states, calls);
     const sink = new Sink();
-    const f = new JobLogFollower(local, watcher, { profileName: 'p', jobId: '1', jobName: 'j', stdoutPath: out, stderrPath: err }, sink, { tailLines: 10, bigFileBytes: 1 << 20 });
+    const f = new JobLogFollower(bed.transport, watcher, { profileName: 'p', jobId: '1', jobName: 'j', stdoutPath: out, stderrPath: err }, sink, { tailLines: 10, bigFileBytes: 1 << 20 });
     f.start();
     await until(() => sink.notices.some((n) => n.startsWith('Waiting for job 1 to start')));
     assert.equal(f.runningTails, 0);
@@ -190,7 +170,7 @@ describe('JobLogFollower', () => {
   it('a job Slurm does not know stops with a clear message', async () => {
     const watcher = scriptedWatcher(new Map(), []);
     const sink = new Sink();
-    const f = new JobLogFollower(local, watcher, { profileName: 'p', jobId: '99', jobName: 'x', stdoutPath: '/nope', stderrPath: '/nope' }, sink, { tailLines: 10, bigFileBytes: 1 << 20, unknownJobChecks: 2 });
+    const f = new JobLogFollower(bed.transport, watcher, { profileName: 'p', jobId: '99', jobName: 'x', stdoutPath: '/nope', stderrPath: '/nope' }, sink, { tailLines: 10, bigFileBytes: 1 << 20, unknownJobChecks: 2 });
     f.start();
     const end = await f.whenEnded();
     assert.equal(end.state, 'failed');
@@ -199,11 +179,11 @@ describe('JobLogFollower', () => {
   });
 
   it('a big file starts at its last lines, with a note', async () => {
-    const out = join(home, 'big.out');
+    const out = join(bed.home, 'big.out');
     writeFileSync(out, Array.from({ length: 2000 }, (_, i) => `n${i}\n`).join(''));
     const watcher = scriptedWatcher(new Map([['7', st('7', 'COMPLETED', 'finished', '0:0')]]), []);
     const sink = new Sink();
-    const f = new JobLogFollower(local, watcher, { profileName: 'p', jobId: '7', jobName: 'b', stdoutPath: out, stderrPath: out }, sink, { tailLines: 3, bigFileBytes: 1000 });
+    const f = new JobLogFollower(bed.transport, watcher, { profileName: 'p', jobId: '7', jobName: 'b', stdoutPath: out, stderrPath: out }, sink, { tailLines: 3, bigFileBytes: 1000 });
     f.start();
     await f.whenEnded();
     assert.equal(sink.text(), 'n1997\nn1998\nn1999\n');
@@ -256,7 +236,7 @@ describe('FollowerRegistry and settings', () => {
   it('one follower per job, a bound with a message that says how to raise it', async () => {
     const r = new FollowerRegistry(() => 1);
     const watcher = scriptedWatcher(new Map(), []);
-    const make = (id: string) => () => new JobLogFollower(local, watcher, { profileName: 'p', jobId: id, jobName: 'x', stdoutPath: '/a', stderrPath: '/a' }, new Sink(), { tailLines: 1, bigFileBytes: 1 });
+    const make = (id: string) => () => new JobLogFollower(bed.transport, watcher, { profileName: 'p', jobId: id, jobName: 'x', stdoutPath: '/a', stderrPath: '/a' }, new Sink(), { tailLines: 1, bigFileBytes: 1 });
     const first = r.add('p', '1', make('1'));
     assert.equal(first.existing, false);
     assert.equal(r.add('p', '1', make('1')).follower, first.follower);

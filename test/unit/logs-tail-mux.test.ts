@@ -1,37 +1,17 @@
-// The tail multiplexer on the local transport: real perl, real GNU tail, real files (the "local"
+// The tail multiplexer on the bed.transport transport: real perl, real GNU tail, real files (the "local"
 // profile runs exactly this on a login node). Connection drops are injected by ending the one
 // stream with the transport's "connection lost" shape, as in logs-follower.test.ts.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Logger } from '../../src/core/logger';
-import { LocalTransport } from '../../src/transport/localTransport';
+import { sleep, until, useLocalHome } from './localHome';
 import type { StreamHandle, StreamHandlers, Transport } from '../../src/transport/types';
 import { FileTail } from '../../src/logs/fileTail';
 import { MuxFrameParser, TailMux, muxOpenRequest, parseMuxExit } from '../../src/logs/tailMux';
 
-let home: string;
-let local: LocalTransport;
-before(() => {
-  home = mkdtempSync(join(tmpdir(), 'swb-mux-'));
-  local = new LocalTransport({ home, logger: new Logger() });
-});
-after(() => {
-  local.dispose();
-  rmSync(home, { recursive: true, force: true });
-});
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`${what} not reached`);
-    await sleep(20);
-  }
-}
+const bed = useLocalHome('swb-mux-');
 
 /** `tail -F` processes following files under `dir`. */
 function tailsUnder(dir: string): string[] {
@@ -116,8 +96,8 @@ describe('mux framing', () => {
 
 describe('TailMux', () => {
   it('twelve files over ONE stream: every byte of each, in order; closing them leaves no tail running', async () => {
-    const dir = mkdtempSync(join(home, 'twelve-'));
-    const t = instrumented(local);
+    const dir = mkdtempSync(join(bed.home, 'twelve-'));
+    const t = instrumented(bed.transport);
     const mux = new TailMux(t.transport, { idleMs: 200 });
     const files = Array.from({ length: 12 }, (_, i) => join(dir, i === 5 ? "we'ird $(x) ü.log" : `f${i}.log`));
     for (const f of files) writeFileSync(f, '');
@@ -142,8 +122,8 @@ describe('TailMux', () => {
   });
 
   it('a dropped connection: every file resumes at its exact byte on a new multiplexer', async () => {
-    const dir = mkdtempSync(join(home, 'drop-'));
-    const t = instrumented(local);
+    const dir = mkdtempSync(join(bed.home, 'drop-'));
+    const t = instrumented(bed.transport);
     const mux = new TailMux(t.transport);
     const files = [join(dir, 'a.log'), join(dir, 'b.log'), join(dir, 'c.log')];
     for (const f of files) writeFileSync(f, '');
@@ -175,8 +155,8 @@ describe('TailMux', () => {
   });
 
   it('without perl on the cluster it falls back to one stream per file, and says why', async () => {
-    const dir = mkdtempSync(join(home, 'noperl-'));
-    const t = instrumented(local, (argv) => (argv[0] === 'perl' ? ['perl-that-does-not-exist', ...argv.slice(1)] : argv));
+    const dir = mkdtempSync(join(bed.home, 'noperl-'));
+    const t = instrumented(bed.transport, (argv) => (argv[0] === 'perl' ? ['perl-that-does-not-exist', ...argv.slice(1)] : argv));
     const mux = new TailMux(t.transport);
     const files = [join(dir, 'x.log'), join(dir, 'y.log')];
     for (const f of files) writeFileSync(f, 'content\n');
