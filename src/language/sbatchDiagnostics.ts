@@ -58,14 +58,16 @@ export function diagnoseScript(text: string, cluster?: ClusterInfo): SbatchDiagn
     }
     if (option.plugin) bad(`--${option.long} comes from the ${option.plugin} plugin: sbatch refuses it on clusters without ${option.plugin}.`, 'pluginOption', 'info');
   }
-  if (cluster) {
-    const eff = effectiveDirectives(parsed.directives);
+  // Each component of a heterogeneous job is checked against its own partition.
+  for (let component = 0; cluster && component < parsed.components; component++) {
+    const own = parsed.directives.filter((d) => (d.component ?? 0) === component);
+    const eff = effectiveDirectives(own, component);
     const gpus = gpusOf(eff);
     const partition = eff.get('partition') ?? cluster.partitions.find((p) => p.isDefault)?.name;
     if (gpus !== undefined && partition !== undefined && !partition.includes(',') && cluster.partitions.some((p) => p.name === partition)) {
       const max = maxGpusPerNode(partition, cluster.nodes);
       if (gpus > max) {
-        const d = [...parsed.directives].reverse().find((x) => x.option === 'gres' || x.option === 'gpus');
+        const d = [...own].reverse().find((x) => x.option === 'gres' || x.option === 'gpus');
         if (d) out.push({ ...valueRange(d), severity: 'error', code: 'tooManyGpus', message: `${gpus} GPU(s) per node, but the nodes of partition "${partition}" have at most ${max}: sbatch will refuse the job.` });
       }
     }
@@ -73,7 +75,7 @@ export function diagnoseScript(text: string, cluster?: ClusterInfo): SbatchDiagn
     const target = partition === undefined || partition.includes(',') ? undefined : cluster.partitions.find((p) => p.name === partition);
     const time = target ? timeLimitProblem(eff.get('time'), target) : undefined;
     if (time) {
-      const d = [...parsed.directives].reverse().find((x) => x.option === 'time');
+      const d = [...own].reverse().find((x) => x.option === 'time');
       if (d) out.push({ ...valueRange(d), severity: 'warning', code: time.code, message: time.message });
     }
   }

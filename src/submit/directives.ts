@@ -7,11 +7,16 @@
  *   '…' and "…" group, a backslash escapes the next character, an unquoted `#` starts a comment;
  * - the arguments go through getopt_long: `--opt=value`, `--opt value`, unambiguous prefixes of
  *   long names (`--part`), `-Xvalue`, `-X value`, clustered flags (`-Hv`).
+ * - a directive line that is only `hetjob` (or the older `packjob`) starts the next component of
+ *   a heterogeneous job; the options after it belong to that component.
  * Positions are kept so that diagnostics and hovers can point at the exact text. VS Code-free.
  */
 import { optionByLong, optionByShort, type SbatchOption } from '../language/sbatchOptions';
 
 export const DIRECTIVE_PREFIX = '#SBATCH';
+
+/** `#SBATCH hetjob` (or the pre-20.02 `packjob`): the next component of a heterogeneous job starts. */
+const HETJOB_SEPARATOR = /^\s+(?:hetjob|packjob)\s*(?:#.*)?$/i;
 
 export interface Directive {
   /** Canonical long name, e.g. "job-name" (also when written `-J` or `--job`). */
@@ -28,6 +33,8 @@ export interface Directive {
   /** Columns of the value's source text, when it has one. */
   valueStart?: number;
   valueEnd?: number;
+  /** Component of a heterogeneous job (after the n-th `#SBATCH hetjob`); absent for the first. */
+  component?: number;
 }
 
 export type ProblemCode =
@@ -39,7 +46,8 @@ export type ProblemCode =
   | 'afterFirstCommand'
   | 'indentedDirective'
   | 'unterminatedQuote'
-  | 'dosLineBreaks';
+  | 'dosLineBreaks'
+  | 'deprecatedSeparator';
 
 export interface DirectiveProblem {
   code: ProblemCode;
@@ -58,6 +66,8 @@ export interface ParsedScript {
   firstCommandLine: number;
   /** The `#!` line, when line 0 is one. */
   shebang?: string;
+  /** Components of a heterogeneous job: 1 for an ordinary job. */
+  components: number;
 }
 
 interface Token {
@@ -133,6 +143,7 @@ export function parseScript(text: string): ParsedScript {
   const directives: Directive[] = [];
   const problems: DirectiveProblem[] = [];
   let firstCommandLine = lines.length;
+  let components = 1;
   if (text.includes('\r\n')) {
     const line = lines.findIndex((l) => l.endsWith('\r'));
     problems.push({
@@ -180,11 +191,21 @@ export function parseScript(text: string): ParsedScript {
       }
       continue;
     }
+    if (HETJOB_SEPARATOR.test(line.slice(DIRECTIVE_PREFIX.length))) {
+      components++;
+      const old = /packjob/i.exec(line);
+      if (old) {
+        problems.push({ code: 'deprecatedSeparator', severity: 'warning', line: lineNo, start: old.index, end: old.index + old[0].length, message: 'sbatch warns that "packjob" is deprecated: write "hetjob".' });
+      }
+      continue;
+    }
+    const from = directives.length;
     parseDirectiveLine(line, lineNo, directives, problems);
+    if (components > 1) for (const d of directives.slice(from)) d.component = components - 1;
   }
 
   const shebang = lines[0]?.startsWith('#!') ? lines[0].replace(/\r$/, '') : undefined;
-  return { directives, problems, firstCommandLine, ...(shebang !== undefined ? { shebang } : {}) };
+  return { directives, problems, firstCommandLine, components, ...(shebang !== undefined ? { shebang } : {}) };
 }
 
 function parseDirectiveLine(line: string, lineNo: number, directives: Directive[], problems: DirectiveProblem[]): void {
@@ -274,9 +295,9 @@ function parseDirectiveLine(line: string, lineNo: number, directives: Directive[
   }
 }
 
-/** The effective value of each option: the last directive wins, as with getopt. */
-export function effectiveDirectives(directives: readonly Directive[]): Map<string, string | undefined> {
+/** The effective value of each option of one component (the first by default): the last directive wins, as with getopt. */
+export function effectiveDirectives(directives: readonly Directive[], component = 0): Map<string, string | undefined> {
   const out = new Map<string, string | undefined>();
-  for (const d of directives) out.set(d.option, d.value);
+  for (const d of directives) if ((d.component ?? 0) === component) out.set(d.option, d.value);
   return out;
 }

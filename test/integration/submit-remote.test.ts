@@ -74,6 +74,33 @@ test('a sample of parsed headers reads back identically from scontrol show job',
   assert.match(show.stdout, new RegExp(`WorkDir=${result.remoteDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
 });
 
+test('a heterogeneous job: each component keeps its own directives, as sbatch reads them', async () => {
+  const text = [
+    '#!/bin/bash',
+    '#SBATCH -J het -H',
+    '#SBATCH -p debug -n 1 --time=3',
+    '#SBATCH hetjob',
+    '#SBATCH -p gpu -n 2 --time=4',
+    'srun hostname',
+  ].join('\n');
+  const parsed = parseScript(text);
+  assert.equal(parsed.components, 2);
+  assert.deepEqual(parsed.problems, []);
+  assert.equal(effectiveDirectives(parsed.directives).get('partition'), 'debug');
+  assert.equal(effectiveDirectives(parsed.directives, 1).get('partition'), 'gpu');
+  const job = await composeJob({ fileName: 'het.sh', text, languageId: 'shellscript', template: template('default'), answers: {} });
+  const result = await submitRemote(transport, { remoteRoot, files: job.files, scriptName: job.scriptName, label: 'het' }, remote);
+  submitted.push(result.jobId);
+  const show = await sshRun(`scontrol show job ${result.jobId}`, { bed });
+  const records = show.stdout.split(/\n\s*\n/).filter((r) => /JobId=/.test(r));
+  assert.equal(records.length, 2, show.stdout);
+  const byOffset = new Map(records.map((r) => [Number(/HetJobOffset=(\d+)/.exec(r)?.[1]), r]));
+  assert.match(byOffset.get(0) ?? '', /Partition=debug[\s\S]*TimeLimit=00:03:00|TimeLimit=00:03:00[\s\S]*Partition=debug/);
+  assert.match(byOffset.get(1) ?? '', /Partition=gpu/);
+  assert.match(byOffset.get(1) ?? '', /TimeLimit=00:04:00/);
+  assert.match(byOffset.get(1) ?? '', /NumTasks=2\b|TRES=cpu=2/);
+});
+
 test('hostile file and job names submit correctly and inject nothing', async () => {
   // A relative marker: the file name cannot contain "/", and a relative touch would land in the job folder or home.
   const marker = `swb-pwned-${randomBytes(4).toString('hex')}`;

@@ -59,3 +59,9 @@ test('the option table: unique names and letters, every short option of the issu
   assert.equal(optionByLong('job').option?.long, 'job-name');
   assert.equal(optionSignature(optionByLong('time').option!), '--time=<time>, -t');
 });
+
+test('each component of a heterogeneous job is checked against its own partition', () => {
+  assert.deepEqual(codes('#SBATCH -p gpu --gres=gpu:2\n#SBATCH hetjob\n#SBATCH -p debug -n 2\n', true), []);
+  const d = diagnoseScript('#SBATCH -p debug\n#SBATCH hetjob\n#SBATCH -p gpu --gres=gpu:3\n', cluster);
+  assert.deepEqual(d.map((x) => [x.code, x.line]), [['tooManyGpus', 2]]);
+});

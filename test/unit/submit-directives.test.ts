@@ -101,3 +101,16 @@ test('hostile values cannot start a new line, directive or command', () => {
   assert.equal(formatDirectiveValue('$(rm -rf ~) `id` "q"'), '"$(rm -rf ~) `id` \\"q\\""');
   assert.equal(formatDirectiveValue('plain-name_1.2'), 'plain-name_1.2');
 });
+
+test('heterogeneous jobs: "#SBATCH hetjob" (or packjob) starts the next component; each has its own options', () => {
+  const parsed = parseScript('#!/bin/bash\n#SBATCH -p debug -n 1\n#SBATCH hetjob\n#SBATCH -p gpu --gres=gpu:1\n#SBATCH   PACKJOB  # old spelling\n#SBATCH -n 4\nsrun x\n');
+  assert.deepEqual(parsed.problems.map((p) => [p.code, p.line, p.start]), [['deprecatedSeparator', 4, 10]]);
+  assert.equal(parsed.components, 3);
+  assert.deepEqual(parsed.directives.map((d) => [d.option, d.component ?? 0]), [['partition', 0], ['ntasks', 0], ['partition', 1], ['gres', 1], ['ntasks', 2]]);
+  assert.equal(effectiveDirectives(parsed.directives).get('partition'), 'debug');
+  assert.equal(effectiveDirectives(parsed.directives, 1).get('gres'), 'gpu:1');
+  assert.equal(effectiveDirectives(parsed.directives, 2).get('partition'), undefined);
+  assert.equal(parseScript('#SBATCH -n 1\n').components, 1);
+  // Only a line that is nothing but the word separates; anything else is an ordinary (bad) directive.
+  assert.deepEqual(parseScript('#SBATCH hetjob -n 2\n').problems.map((p) => p.code), ['notAnOption']);
+});
