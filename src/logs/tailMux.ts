@@ -39,17 +39,40 @@ export interface MuxFrame {
 
 const HEADER = /^(\d{1,9}) ([hoex]) (\d{1,9})$/;
 
-/** Splits the multiplexer's stdout into frames; chunks may cut anywhere. Throws on garbage. */
+const HELLO_FRAME = Buffer.from(`0 h ${Buffer.byteLength(TAIL_MUX_HELLO)}\n${TAIL_MUX_HELLO}`, 'latin1');
+
+/**
+ * Splits the multiplexer's stdout into frames; chunks may cut anywhere. Throws on garbage after
+ * the greeting. Bytes BEFORE the greeting are skipped (`skipped` counts them): a login shell's
+ * startup files may print to stdout before our command runs, and that is not ours to parse.
+ */
 export class MuxFrameParser {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private header: { id: number; kind: MuxFrame['kind']; length: number } | undefined;
+  private greeted = false;
+  /** Bytes dropped before the greeting. */
+  skipped = 0;
 
   push(chunk: Buffer): MuxFrame[] {
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
     const frames: MuxFrame[] = [];
     let buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+    if (!this.greeted) {
+      const at = buf.indexOf(HELLO_FRAME);
+      if (at < 0) {
+        // Keep only what could be the start of the greeting.
+        const keep = Math.min(buf.length, HELLO_FRAME.length - 1);
+        this.skipped += buf.length - keep;
+        this.pending = [buf.subarray(buf.length - keep)];
+        this.pendingBytes = keep;
+        return frames;
+      }
+      this.skipped += at;
+      this.greeted = true;
+      buf = buf.subarray(at);
+    }
     for (;;) {
       if (!this.header) {
         const nl = buf.indexOf(0x0a);
@@ -252,6 +275,7 @@ export class TailMux implements TailSource {
                 return;
               }
               hello = true;
+              if (parser.skipped > 0) logger.info(`[${this.transport.label}] skipped ${parser.skipped} bytes a login script printed before the log multiplexer started`);
               if (proc) resolve(proc);
               continue;
             }

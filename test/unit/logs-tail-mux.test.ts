@@ -78,9 +78,20 @@ describe('mux framing', () => {
     }
   });
 
-  it('garbage is refused, not misread', () => {
-    assert.throws(() => new MuxFrameParser().push(Buffer.from('hello world\n')), /malformed frame header/);
-    assert.throws(() => new MuxFrameParser().push(Buffer.alloc(100, 0x41)), /malformed frame header/);
+  it('what a login shell prints before the greeting is skipped; garbage after it is refused, not misread', () => {
+    const hello = Buffer.from('0 h 14\nswb-tail-mux 1');
+    const noisy = new MuxFrameParser();
+    const banner = Buffer.from('Welcome to the cluster!\n0 h 3\nnot the greeting\n');
+    const got = [...noisy.push(banner), ...noisy.push(hello.subarray(0, 5)), ...noisy.push(Buffer.concat([hello.subarray(5), Buffer.from('1 o 2\nok')]))];
+    assert.deepEqual(got.map((f) => [f.id, f.kind, f.data.toString()]), [[0, 'h', 'swb-tail-mux 1'], [1, 'o', 'ok']]);
+    assert.equal(noisy.skipped, banner.length);
+    const greeted = () => {
+      const p = new MuxFrameParser();
+      p.push(hello);
+      return p;
+    };
+    assert.throws(() => greeted().push(Buffer.from('hello world\n')), /malformed frame header/);
+    assert.throws(() => greeted().push(Buffer.alloc(100, 0x41)), /malformed frame header/);
   });
 
   it('requests carry the path as hex, so no name can break the line protocol', () => {
