@@ -33,14 +33,7 @@ chmod 600 "$SW_KEY"
 sw_log "waiting for the login node's host key in $host_pub_file"
 sw_wait "$SW_WAIT_SECONDS" test -s "$host_pub_file" ||
   sw_die "no $host_pub_file after $SW_WAIT_SECONDS s: is the login container up? (docker compose -f .devcontainer/docker-compose.yml ps)"
-host_pub=$(cut -d' ' -f1,2 "$host_pub_file")
-own_hosts="^\\[$SW_SSH_HOST\\]:($SW_SSH_PORT|$SW_JUMP_PORT) "
-others=""
-[[ -r $SW_KNOWN_HOSTS ]] && others=$(grep -Ev "$own_hosts" "$SW_KNOWN_HOSTS" || true)
-{
-  [[ -z $others ]] || printf '%s\n' "$others"
-  printf '[%s]:%s %s\n[%s]:%s %s\n' "$SW_SSH_HOST" "$SW_SSH_PORT" "$host_pub" "$SW_SSH_HOST" "$SW_JUMP_PORT" "$host_pub"
-} >"$SW_KNOWN_HOSTS.tmp"
+sw_known_hosts_text "$host_pub_file" >"$SW_KNOWN_HOSTS.tmp"
 mv -f "$SW_KNOWN_HOSTS.tmp" "$SW_KNOWN_HOSTS"
 
 # The key goes in through one password login (host key pinned); the password only via the environment.
@@ -60,24 +53,6 @@ sw_wait 30 sw_ssh_answers "$SW_JUMP_PORT" || sw_die "key login on the bastion $S
 
 version=$(sw_ssh "$SW_SSH_PORT" sinfo --version | cut -d' ' -f2)
 fingerprint=$(ssh-keygen -l -E sha256 -f "$host_pub_file" | cut -d' ' -f2)
-nodes=$(printf '"%s",' "${SW_NODES[@]}")
-parts=$(printf '"%s",' "${SW_PARTITIONS[@]}")
-{
-  printf '{\n'
-  printf '  "clusterName": %s,\n' "$(sw_json_string "$SW_CLUSTER_NAME")"
-  printf '  "slurmVersion": %s,\n' "$(sw_json_string "$version")"
-  printf '  "sshHost": %s,\n' "$(sw_json_string "$SW_SSH_HOST")"
-  printf '  "sshPort": %d,\n' "$SW_SSH_PORT"
-  printf '  "jumpPort": %d,\n' "$SW_JUMP_PORT"
-  printf '  "user": %s,\n' "$(sw_json_string "$SW_USER")"
-  printf '  "password": %s,\n' "$(sw_json_string "$SW_PASSWORD")"
-  printf '  "identityFile": %s,\n' "$(sw_json_string "$SW_KEY")"
-  printf '  "knownHostsFile": %s,\n' "$(sw_json_string "$SW_KNOWN_HOSTS")"
-  printf '  "hostKeyFingerprint": %s,\n' "$(sw_json_string "$fingerprint")"
-  printf '  "partitions": [%s],\n' "${parts%,}"
-  printf '  "nodes": [%s],\n' "${nodes%,}"
-  printf '  "home": %s\n' "$(sw_json_string "$SW_HOME")"
-  printf '}\n'
-} >"$SW_CONTAINER_BED/$SW_BED_FILE.tmp"
+sw_bed_json "$version" "$fingerprint" >"$SW_CONTAINER_BED/$SW_BED_FILE.tmp"
 mv -f "$SW_CONTAINER_BED/$SW_BED_FILE.tmp" "$SW_CONTAINER_BED/$SW_BED_FILE"
 sw_log "test bed written: $SW_CONTAINER_BED/$SW_BED_FILE (Slurm $version at $SW_USER@$SW_SSH_HOST:$SW_SSH_PORT)"

@@ -323,13 +323,49 @@ sw_json_string() {
   printf '"%s"' "$s"
 }
 
+# sw_known_hosts_text HOST_KEY_PUB_FILE: $SW_KNOWN_HOSTS as it should be, on stdout: the lines of
+# other clusters' ports kept, this cluster's sshd and bastion ports pinned to the given host key.
+sw_known_hosts_text() {
+  local host_pub own_hosts others=""
+  host_pub=$(cut -d' ' -f1,2 "$1")
+  own_hosts="^\\[$SW_SSH_HOST\\]:($SW_SSH_PORT|$SW_JUMP_PORT) "
+  [[ -r $SW_KNOWN_HOSTS ]] && others=$(grep -Ev "$own_hosts" "$SW_KNOWN_HOSTS" || true)
+  [[ -z $others ]] || printf '%s\n' "$others"
+  printf '[%s]:%s %s\n[%s]:%s %s\n' "$SW_SSH_HOST" "$SW_SSH_PORT" "$host_pub" \
+    "$SW_SSH_HOST" "$SW_JUMP_PORT" "$host_pub"
+}
+
+# sw_bed_json SLURM_VERSION HOST_KEY_FINGERPRINT: the bed file the tests read (cluster.json), on
+# stdout; the key and known_hosts paths are $SW_KEY and $SW_KNOWN_HOSTS. Shared by sw_write_bed
+# and container-bed.sh, so both beds have the same fields.
+sw_bed_json() {
+  local version=$1 fingerprint=$2 nodes parts
+  nodes=$(printf '"%s",' "${SW_NODES[@]}")
+  parts=$(printf '"%s",' "${SW_PARTITIONS[@]}")
+  printf '{\n'
+  printf '  "clusterName": %s,\n' "$(sw_json_string "$SW_CLUSTER_NAME")"
+  printf '  "slurmVersion": %s,\n' "$(sw_json_string "$version")"
+  printf '  "sshHost": %s,\n' "$(sw_json_string "$SW_SSH_HOST")"
+  printf '  "sshPort": %d,\n' "$SW_SSH_PORT"
+  printf '  "jumpPort": %d,\n' "$SW_JUMP_PORT"
+  printf '  "user": %s,\n' "$(sw_json_string "$SW_USER")"
+  printf '  "password": %s,\n' "$(sw_json_string "$SW_PASSWORD")"
+  printf '  "identityFile": %s,\n' "$(sw_json_string "$SW_KEY")"
+  printf '  "knownHostsFile": %s,\n' "$(sw_json_string "$SW_KNOWN_HOSTS")"
+  printf '  "hostKeyFingerprint": %s,\n' "$(sw_json_string "$fingerprint")"
+  printf '  "partitions": [%s],\n' "${parts%,}"
+  printf '  "nodes": [%s],\n' "${nodes%,}"
+  printf '  "home": %s\n' "$(sw_json_string "$SW_HOME")"
+  printf '}\n'
+}
+
 # This clone's test bed files (.bed/): the test user's key pair, known_hosts for both sshd ports,
 # and cluster.json (or the flavor's SW_BED_FILE) for the tests. Always run, even when the cluster
 # was already up (maybe started from another clone): this clone's public key is appended to
 # authorized_keys when missing. known_hosts keeps the lines of the other clusters' ports.
 sw_write_bed() {
-  local pub host_pub fingerprint version nodes parts authorized="$SW_ROOT$SW_HOME/.ssh/authorized_keys"
-  local host_key_pub="$SW_ROOT$SW_HOST_KEY.pub" own_hosts others=""
+  local pub fingerprint version authorized="$SW_ROOT$SW_HOME/.ssh/authorized_keys"
+  local host_key_pub="$SW_ROOT$SW_HOST_KEY.pub"
   install -d -m 755 "$SW_BED"
   install -d -m 700 "$SW_BED/keys"
   [[ -s $SW_KEY ]] || ssh-keygen -q -t ed25519 -N '' -C "$SW_USER@$SW_CLUSTER_NAME" -f "$SW_KEY"
@@ -338,35 +374,10 @@ sw_write_bed() {
   pub=$(<"$SW_KEY.pub")
   grep -qxF -- "$pub" "$authorized" || printf '%s\n' "$pub" >>"$authorized"
 
-  host_pub=$(cut -d' ' -f1,2 "$host_key_pub")
-  own_hosts="^\\[$SW_SSH_HOST\\]:($SW_SSH_PORT|$SW_JUMP_PORT) "
-  [[ -r $SW_KNOWN_HOSTS ]] && others=$(grep -Ev "$own_hosts" "$SW_KNOWN_HOSTS" || true)
-  {
-    [[ -z $others ]] || printf '%s\n' "$others"
-    printf '[%s]:%s %s\n[%s]:%s %s\n' "$SW_SSH_HOST" "$SW_SSH_PORT" "$host_pub" \
-      "$SW_SSH_HOST" "$SW_JUMP_PORT" "$host_pub"
-  } | sw_install_text "$SW_KNOWN_HOSTS" root:root 644
+  sw_known_hosts_text "$host_key_pub" | sw_install_text "$SW_KNOWN_HOSTS" root:root 644
   fingerprint=$(ssh-keygen -l -E sha256 -f "$host_key_pub" | cut -d' ' -f2)
   version=$(sw_in sinfo --version | cut -d' ' -f2)
-  nodes=$(printf '"%s",' "${SW_NODES[@]}")
-  parts=$(printf '"%s",' "${SW_PARTITIONS[@]}")
-  {
-    printf '{\n'
-    printf '  "clusterName": %s,\n' "$(sw_json_string "$SW_CLUSTER_NAME")"
-    printf '  "slurmVersion": %s,\n' "$(sw_json_string "$version")"
-    printf '  "sshHost": %s,\n' "$(sw_json_string "$SW_SSH_HOST")"
-    printf '  "sshPort": %d,\n' "$SW_SSH_PORT"
-    printf '  "jumpPort": %d,\n' "$SW_JUMP_PORT"
-    printf '  "user": %s,\n' "$(sw_json_string "$SW_USER")"
-    printf '  "password": %s,\n' "$(sw_json_string "$SW_PASSWORD")"
-    printf '  "identityFile": %s,\n' "$(sw_json_string "$SW_KEY")"
-    printf '  "knownHostsFile": %s,\n' "$(sw_json_string "$SW_KNOWN_HOSTS")"
-    printf '  "hostKeyFingerprint": %s,\n' "$(sw_json_string "$fingerprint")"
-    printf '  "partitions": [%s],\n' "${parts%,}"
-    printf '  "nodes": [%s],\n' "${nodes%,}"
-    printf '  "home": %s\n' "$(sw_json_string "$SW_HOME")"
-    printf '}\n'
-  } | sw_install_text "$SW_BED/$SW_BED_FILE" root:root 644
+  sw_bed_json "$version" "$fingerprint" | sw_install_text "$SW_BED/$SW_BED_FILE" root:root 644
 }
 
 # ---------------------------------------------------------------------------------------------
