@@ -14,7 +14,7 @@ import { effectiveDirectives, parseScript } from '../../src/submit/directives';
 import { SbatchRefusedError, submitRemote } from '../../src/submit/remoteSubmit';
 import { readBed, sshRun, type Bed } from './bed';
 import { bedTransport } from './bedTransport';
-
+import { finalState } from './jobWait';
 
 let bed: Bed;
 let transport: Transport;
@@ -37,17 +37,6 @@ after(async () => {
 
 const template = (id: string) => templates.find((t) => t.id === id)!;
 const remote = { timeoutMs: 120_000 };
-
-async function finalState(jobId: number, timeoutMs = 240_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await sshRun(`sacct -n -X -P -o State -j ${jobId}`, { bed });
-    const state = r.stdout.trim().split('\n')[0] ?? '';
-    if (/^(COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL)/.test(state)) return state;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} did not finish in ${timeoutMs / 1000} s (state ${state || 'unknown'})`);
-    await new Promise((r2) => setTimeout(r2, 1000));
-  }
-}
 
 test('a sample of parsed headers reads back identically from scontrol show job', async () => {
   const text = [
@@ -110,7 +99,7 @@ test('hostile file and job names submit correctly and inject nothing', async () 
   const job = await composeJob({ fileName, text, languageId: 'shellscript', template: template('default'), answers: { jobName, time: '2' } });
   const result = await submitRemote(transport, { remoteRoot, files: job.files, scriptName: job.scriptName, label: jobName }, remote);
   submitted.push(result.jobId);
-  assert.equal(await finalState(result.jobId), 'COMPLETED');
+  assert.equal(await finalState(bed, result.jobId), 'COMPLETED');
   const out = await sshRun(`cat ${result.remoteDir}/slurm-${result.jobId}.out`, { bed });
   assert.equal(out.stdout, `content:${jobName}\n`);
   // The job itself saw the exact name (above). Accounting stores it with " turned into ` (slurmdbd does that).
@@ -138,7 +127,7 @@ test('a Python file is wrapped, its environment activated, and it runs', async (
   const job = await composeJob({ fileName: 'my script.py', text, languageId: 'python', template: template('python'), answers: { jobName: 'wb py' }, python: { modules: [], venv: `${venv}`, interpreter: 'python' } });
   const result = await submitRemote(transport, { remoteRoot, files: job.files, scriptName: job.scriptName, label: 'py' }, remote);
   submitted.push(result.jobId);
-  assert.equal(await finalState(result.jobId), 'COMPLETED');
+  assert.equal(await finalState(bed, result.jobId), 'COMPLETED');
   const out = await sshRun(`cat ${result.remoteDir}/slurm-${result.jobId}.out`, { bed });
   assert.equal(out.stdout, `py: ${result.jobId} my script.py True\n`);
 });

@@ -16,6 +16,7 @@ import { parseSyncSettings, type SyncSettings } from '../../src/submit/syncPlan'
 import type { Transport } from '../../src/transport/types';
 import { readBed, sshRun, type Bed } from './bed';
 import { bedTransport } from './bedTransport';
+import { finalState } from './jobWait';
 
 let bed: Bed;
 let transport: Transport;
@@ -49,17 +50,6 @@ after(async () => {
   if (local) rmSync(local, { recursive: true, force: true });
 });
 
-async function finalState(jobId: number, timeoutMs = 240_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await sshRun(`sacct -n -X -P -o State -j ${jobId}`, { bed });
-    const state = r.stdout.trim().split('\n')[0] ?? '';
-    if (/^(COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL)/.test(state)) return state;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} did not finish in ${timeoutMs / 1000} s (state ${state || 'unknown'})`);
-    await new Promise((r2) => setTimeout(r2, 1000));
-  }
-}
-
 const remotePath = (rel: string) => quoteArg(path.posix.join(target.remoteDir, rel));
 async function inodeAndMtime(rel: string): Promise<string> {
   const r = await sshRun(`stat -c '%i %.9Y' -- ${remotePath(rel)}`, { bed });
@@ -91,7 +81,7 @@ test('first sync uploads the folder (not .git), and a job reads a data file by i
   submitted.push(result.jobId);
   assert.equal(result.workDir, target.jobDir);
   assert.notEqual(result.remoteDir, target.jobDir, 'the rendered script still goes into its own job folder');
-  assert.equal(await finalState(result.jobId), 'COMPLETED');
+  assert.equal(await finalState(bed, result.jobId), 'COMPLETED');
   const out = await sshRun(`cat -- ${quoteArg(`${target.jobDir}/slurm-${result.jobId}.out`)}`, { bed });
   assert.equal(out.stdout, 'hello from the data file\n');
 });
