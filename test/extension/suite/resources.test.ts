@@ -4,10 +4,10 @@
 // and both the view and the webview are photographed.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { readBed, sshRun, type Bed } from '../../integration/bed';
+import { sshRun, type Bed } from '../../integration/bed';
 import type { ClusterResourcesState } from '../../../src/resources/monitor';
 import { takeScreenshot } from './screenshot';
-import { bedFile, waitFor } from './support';
+import { activateWithBundledProfile, waitFor } from './support';
 
 
 
@@ -17,15 +17,7 @@ suite('Resources view against the bundled cluster', () => {
   let watchId: string | undefined;
 
   suiteSetup(async () => {
-    bed = readBed(bedFile);
-    const ext = vscode.extensions.getExtension('slurm-workbench.slurm-workbench');
-    assert.ok(ext);
-    await ext.activate();
-    await vscode.workspace.getConfiguration('slurm').update(
-      'profiles',
-      [{ name: 'bundled', kind: 'ssh', host: bed.sshHost, port: bed.sshPort, user: bed.user, auth: 'key', identityFile: bed.identityFile, knownHostsFile: bed.knownHostsFile }],
-      vscode.ConfigurationTarget.Global,
-    );
+    ({ bed } = await activateWithBundledProfile());
   });
 
   suiteTeardown(async () => {

@@ -7,23 +7,13 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readBed, sshRun, type Bed } from '../../integration/bed';
+import { sshRun, type Bed } from '../../integration/bed';
+import { finalState } from '../../integration/jobWait';
 import type { SubmitOutcome } from '../../../src/commands/submitScript';
 import { takeScreenshot } from './screenshot';
-import { bedFile } from './support';
+import { activateWithBundledProfile } from './support';
 
 const remoteRoot = `~/.swb-ext-submit-${randomBytes(4).toString('hex')}`;
-
-async function finalState(bed: Bed, jobId: number, timeoutMs = 240_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await sshRun(`sacct -n -X -P -o State -j ${jobId}`, { bed });
-    const state = r.stdout.trim().split('\n')[0] ?? '';
-    if (/^(COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL)/.test(state)) return state;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} did not finish (state ${state || 'unknown'})`);
-    await new Promise((r2) => setTimeout(r2, 1000));
-  }
-}
 
 suite('Submit current script against the bundled cluster', () => {
   let bed: Bed;
@@ -32,15 +22,7 @@ suite('Submit current script against the bundled cluster', () => {
 
   suiteSetup(async function () {
     this.timeout(120_000);
-    bed = readBed(bedFile);
-    const ext = vscode.extensions.getExtension('slurm-workbench.slurm-workbench');
-    assert.ok(ext);
-    await ext.activate();
-    await vscode.workspace.getConfiguration('slurm').update(
-      'profiles',
-      [{ name: 'bundled', kind: 'ssh', host: bed.sshHost, port: bed.sshPort, user: bed.user, auth: 'key', identityFile: bed.identityFile, knownHostsFile: bed.knownHostsFile, remoteRoot, python: { interpreter: 'python3' } }],
-      vscode.ConfigurationTarget.Global,
-    );
+    ({ bed } = await activateWithBundledProfile({ remoteRoot, python: { interpreter: 'python3' } }));
     await vscode.workspace.getConfiguration('slurm.submit').update('followLog', false, vscode.ConfigurationTarget.Global);
     // Auto save would save the buffer on its own; the test is about what Submit does.
     await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);

@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readBed, sshRun, type Bed } from '../../integration/bed';
+import { sshRun, type Bed } from '../../integration/bed';
 import type { SubmitOutcome } from '../../../src/commands/submitScript';
-import { bedFile, waitFor } from './support';
+import { activateWithBundledProfile, waitFor } from './support';
 
 const remoteRoot = `~/.swb-ext-limits-${randomBytes(4).toString('hex')}`;
 
@@ -19,15 +19,7 @@ suite('Submit limit warnings and QOS completion against the bundled cluster', ()
 
   suiteSetup(async function () {
     this.timeout(120_000);
-    bed = readBed(bedFile);
-    const ext = vscode.extensions.getExtension('slurm-workbench.slurm-workbench');
-    assert.ok(ext);
-    await ext.activate();
-    await vscode.workspace.getConfiguration('slurm').update(
-      'profiles',
-      [{ name: 'bundled', kind: 'ssh', host: bed.sshHost, port: bed.sshPort, user: bed.user, auth: 'key', identityFile: bed.identityFile, knownHostsFile: bed.knownHostsFile, remoteRoot }],
-      vscode.ConfigurationTarget.Global,
-    );
+    ({ bed } = await activateWithBundledProfile({ remoteRoot }));
     dir = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'limits');
     fs.mkdirSync(dir, { recursive: true });
     await waitFor('slurm.submit registered', async () => ((await vscode.commands.getCommands(true)).includes('slurm.submit') ? true : undefined), 10_000, 200);

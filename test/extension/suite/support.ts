@@ -26,15 +26,16 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
 /**
  * Activates the extension with one profile, `bundled`, for the bundled cluster (key login) and
  * returns the bed and the extension's API. Replaces any profiles a previous suite left.
+ * `profileExtras` adds settings to that profile (e.g. its own `remoteRoot`).
  */
-export async function activateWithBundledProfile(): Promise<{ bed: Bed; api: SlurmWorkbenchApi }> {
+export async function activateWithBundledProfile(profileExtras: Record<string, unknown> = {}): Promise<{ bed: Bed; api: SlurmWorkbenchApi }> {
   const bed = readBed(bedFile);
   const ext = vscode.extensions.getExtension<SlurmWorkbenchApi>('slurm-workbench.slurm-workbench');
   if (!ext) throw new Error('the extension slurm-workbench.slurm-workbench is not installed');
   const api = await ext.activate();
   await vscode.workspace.getConfiguration('slurm').update(
     'profiles',
-    [{ name: 'bundled', kind: 'ssh', host: bed.sshHost, port: bed.sshPort, user: bed.user, auth: 'key', identityFile: bed.identityFile, knownHostsFile: bed.knownHostsFile }],
+    [{ name: 'bundled', kind: 'ssh', host: bed.sshHost, port: bed.sshPort, user: bed.user, auth: 'key', identityFile: bed.identityFile, knownHostsFile: bed.knownHostsFile, ...profileExtras }],
     vscode.ConfigurationTarget.Global,
   );
   return { bed, api };
