@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readBed } from './bed';
 import { JobBench, RecordingSink, newTransport } from './logs-support';
-import { resolveTargets } from '../../src/logs/logTargets';
+import { resolveTargets, type ResolvedTarget } from '../../src/logs/logTargets';
 
 const bed = readBed();
 const transport = newTransport(bed);
@@ -21,17 +21,23 @@ function numbered(count: number, sleep: string, prefix = 'line'): string {
   return `for i in $(seq 1 ${count}); do echo "${prefix} $i"; sleep ${sleep}; done`;
 }
 
+/** Follows one target to its end with a watcher of its own; the sink holds what arrived. */
+async function followToEnd(target: ResolvedTarget) {
+  const watcher = jobs.watcher();
+  const sink = new RecordingSink();
+  const follower = jobs.follower(watcher, target, sink);
+  follower.start();
+  const end = await follower.whenEnded();
+  watcher.dispose();
+  return { end, sink, follower };
+}
+
 describe('following a job log', () => {
   it('a job printing a numbered line every 200 ms for 10 s: every line once, in order; ends by itself after COMPLETED', async () => {
     const id = await jobs.submit(['--job-name=numbered', '-o', `${jobs.dir}/%j.out`], numbered(50, "0.2"));
     const [target] = await resolveTargets(transport, jobs.ctx, 'bundled', id);
     assert.equal(target.stdoutPath, `${jobs.dir}/${id}.out`);
-    const watcher = jobs.watcher();
-    const sink = new RecordingSink();
-    const follower = jobs.follower(watcher, target, sink);
-    follower.start();
-    const end = await follower.whenEnded();
-    watcher.dispose();
+    const { end, sink, follower } = await followToEnd(target);
     assert.equal(end.state, 'ended', end.message);
     assert.equal(end.status?.state, 'COMPLETED');
     assert.match(end.message, new RegExp(`^Job ${id} COMPLETED, exit code 0:0\\.$`));
@@ -70,12 +76,7 @@ describe('following a job log', () => {
     );
     const [target] = await resolveTargets(transport, jobs.ctx, 'bundled', id);
     assert.equal(target.stderrPath, `${jobs.dir}/${id}.err`);
-    const watcher = jobs.watcher();
-    const sink = new RecordingSink();
-    const follower = jobs.follower(watcher, target, sink);
-    follower.start();
-    const end = await follower.whenEnded();
-    watcher.dispose();
+    const { end, sink } = await followToEnd(target);
     assert.equal(end.state, 'ended');
     assert.equal(end.status?.state, 'FAILED');
     assert.match(end.message, /FAILED, exit code 3:0/);
