@@ -4,27 +4,17 @@
 // ≤ 1 s p95. Baseline in the same run: the same lines printed straight into an ssh stream (no
 // file, no tail) — the floor any follower over this connection can reach.
 import { randomBytes } from 'node:crypto';
-import { Logger } from '../../src/core/logger';
 import { probeCluster } from '../../src/slurm';
 import { parseSshConfig } from '../../src/config/sshConfig';
-import { parseProfile } from '../../src/config/profile';
-import { nullSecretStore, type AuthPrompter } from '../../src/transport/auth';
-import { createTransport } from '../../src/transport/factory';
 import type { Transport } from '../../src/transport/types';
 import { JobLogFollower } from '../../src/logs/jobLogFollower';
 import { JobStatusWatcher, slurmJobStatusLookup } from '../../src/logs/jobStatus';
 import { TailMux, directTails, type TailSource } from '../../src/logs/tailMux';
 import { readBed } from '../integration/bed';
+import { bedTransport } from '../integration/bedTransport';
 
 const LINES = 100;
 const GAP_S = '0.05';
-
-const refuse: AuthPrompter = {
-  askPassword: async () => undefined,
-  askPassphrase: async () => undefined,
-  keyboardInteractive: async () => undefined,
-  confirmUnknownHostKey: async () => false,
-};
 
 function stats(ms: number[]): { median: number; p95: number; max: number } {
   const s = [...ms].sort((a, b) => a - b);
@@ -94,9 +84,7 @@ async function followedJob(transport: Transport, home: string, tails: TailSource
 
 export default async function (): Promise<void> {
   const bed = readBed();
-  const parsed = parseProfile({ name: 'bench', host: bed.sshHost, port: bed.sshPort, user: bed.user, auth: 'key', identityFile: bed.identityFile, knownHostsFile: bed.knownHostsFile });
-  if (!parsed.ok) throw new Error(parsed.problem.message);
-  const transport = createTransport(parsed.profile, { prompter: refuse, secrets: nullSecretStore, logger: new Logger() }, { sshConfig: parseSshConfig(''), env: { agentSocket: '' } });
+  const transport = bedTransport(bed, 'bench', { sshConfig: parseSshConfig(''), env: { agentSocket: '' } });
   try {
     await transport.exec(['true']);
     const base = await directStream(transport);

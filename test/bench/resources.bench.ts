@@ -9,15 +9,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseProfile } from '../../src/config/profile';
-import { logger } from '../../src/core/logger';
 import { loadClusterResources } from '../../src/resources/loader';
 import { buildClusterResources } from '../../src/resources/model';
 import { runCall } from '../../src/slurm/call';
 import { parseSinfo, sinfoCall } from '../../src/slurm/sinfo';
-import { createTransport } from '../../src/transport/factory';
-import { nullSecretStore } from '../../src/transport/auth';
 import { readBed } from '../integration/bed';
+import { bedTransport } from '../integration/bedTransport';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -37,10 +34,7 @@ async function time(fn: () => unknown, runs: number): Promise<number> {
 
 export default async function bench(): Promise<void> {
   const bed = readBed();
-  const parsed = parseProfile({ name: 'bundled', kind: 'ssh', host: bed.sshHost, port: bed.sshPort, user: bed.user, auth: 'key', identityFile: bed.identityFile, knownHostsFile: bed.knownHostsFile });
-  if (!parsed.ok) throw new Error('bad bench profile');
-  const refuse = { askPassword: async () => undefined, askPassphrase: async () => undefined, keyboardInteractive: async () => undefined, confirmUnknownHostKey: async () => false };
-  const transport = createTransport(parsed.profile, { prompter: refuse, secrets: nullSecretStore, logger }, { defaultTimeoutMs: 30_000 });
+  const transport = bedTransport(bed, 'bundled');
   try {
     const sinfoOnly = await time(() => runCall(transport, sinfoCall()), 15);
     const poll = await time(() => loadClusterResources('bundled', transport), 15);

@@ -2,21 +2,11 @@
 // process per call (what peer extensions do), measured in the same run against the bundled
 // cluster's sshd. Goal: ≥ 5× faster median.
 import { execFile } from 'node:child_process';
-import { parseProfile } from '../../src/config/profile';
 import { parseSshConfig } from '../../src/config/sshConfig';
-import { Logger } from '../../src/core/logger';
-import { nullSecretStore, type AuthPrompter } from '../../src/transport/auth';
-import { createTransport } from '../../src/transport/factory';
 import { readBed, sshOptions } from '../integration/bed';
+import { bedTransport } from '../integration/bedTransport';
 
 const N = 30;
-
-const refuse: AuthPrompter = {
-  askPassword: async () => undefined,
-  askPassphrase: async () => undefined,
-  keyboardInteractive: async () => undefined,
-  confirmUnknownHostKey: async () => false,
-};
 
 function stats(ms: number[]): { median: number; p95: number } {
   const s = [...ms].sort((a, b) => a - b);
@@ -32,17 +22,8 @@ function fresh(args: string[]): Promise<void> {
 
 export default async function (): Promise<void> {
   const bed = readBed();
-  const parsed = parseProfile({
-    name: 'bench',
-    host: bed.sshHost,
-    port: bed.sshPort,
-    user: bed.user,
-    auth: 'key',
-    identityFile: bed.identityFile,
-    knownHostsFile: bed.knownHostsFile,
-  });
-  if (!parsed.ok) throw new Error(parsed.problem.message);
-  const transport = createTransport(parsed.profile, { prompter: refuse, secrets: nullSecretStore, logger: new Logger() }, { sshConfig: parseSshConfig(''), env: { agentSocket: '' } });
+  // No ~/.ssh/config and no agent: the same key login as the OpenSSH baseline's options.
+  const transport = bedTransport(bed, 'bench', { sshConfig: parseSshConfig(''), env: { agentSocket: '' } });
   const sshArgs = [...sshOptions(bed, 'key'), '-p', String(bed.sshPort), `${bed.user}@${bed.sshHost}`, 'squeue'];
   try {
     const connectStart = performance.now();

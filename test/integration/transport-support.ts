@@ -4,13 +4,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readlinkSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseProfile, type Profile, type ProfileInput } from '../../src/config/profile';
+import type { Profile } from '../../src/config/profile';
 import { parseSshConfig, type LoadedSshConfig } from '../../src/config/sshConfig';
 import { Logger } from '../../src/core/logger';
 import type { AuthPrompter, AuthTarget, KeyboardInteractivePrompt, SecretStore, TransportDeps } from '../../src/transport/auth';
 import { createTransport, type CreateTransportOptions } from '../../src/transport/factory';
 import { SshTransport } from '../../src/transport/sshTransport';
-import type { Bed } from './bed';
 
 export interface PromptLog {
   passwords: AuthTarget[];
@@ -78,20 +77,8 @@ export function deps(answers: PrompterAnswers = {}): TransportDeps & { asked: Pr
   return { prompter, secrets, logger, asked, lines, secretsMap: secrets };
 }
 
-export function bedProfile(bed: Bed, overrides: Partial<ProfileInput> = {}): Profile {
-  const r = parseProfile({
-    name: 'bundled',
-    host: bed.sshHost,
-    port: bed.sshPort,
-    user: bed.user,
-    auth: 'key',
-    identityFile: bed.identityFile,
-    knownHostsFile: bed.knownHostsFile,
-    ...overrides,
-  });
-  if (!r.ok) throw new Error(r.problem.message);
-  return r.profile;
-}
+/** Profiles for the bundled bed: the one builder the other integration tests use too. */
+export { bedProfile } from './bedTransport';
 
 /** Transports for tests ignore the real ~/.ssh/config and agent unless given. */
 export function sshTransport(profile: Profile, d: TransportDeps, options: CreateTransportOptions = {}): SshTransport {
