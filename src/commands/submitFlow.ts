@@ -316,11 +316,10 @@ export async function syncFolderWithProgress(transport: ClusterSession['transpor
   if (plan.uploads.length > 0) {
     const what = describeUpload(plan);
     progress.report({ message: `Syncing ${what}…` });
-    const done = await applyFolderSync(transport, planned, {
+    await applyFolderSync(transport, planned, {
       ...options,
       onProgress: (p) => progress.report({ message: `Syncing ${what}… ${p.files}/${plan.uploads.length}`, increment: plan.uploadBytes > 0 ? (100 * (plan.uploads.find((u) => u.path === p.path)?.size ?? 0)) / plan.uploadBytes : undefined }),
     });
-    if (done.warning) notes.push(done.warning);
   }
   logger.info(`Folder sync ${planned.localDir} → ${planned.remoteDir}: ${describeUpload(plan)} uploaded, ${plan.unchanged} unchanged, ${plan.excluded} excluded${[...notes, quiet].filter(Boolean).map((n) => `; ${n}`).join('')}`);
   progress.report({ message: 'Submitting…' });

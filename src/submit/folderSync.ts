@@ -1,7 +1,7 @@
 /**
  * Folder sync, the I/O half: walk the local folder, list the remote workspace in one round trip,
- * plan (syncPlan.ts), upload only new/changed files (atomic Transport.writeFile each), then stamp
- * them with their local mtime (`touch -d`, batched in as few execs as possible).
+ * plan (syncPlan.ts), upload only new/changed files (atomic Transport.writeFile each, the temp
+ * file stamped with the local mtime before its rename).
  *
  * Why stamp mtimes instead of keeping a manifest file on the cluster: the remote files then carry
  * the truth themselves — a copy changed on the cluster is visible as such (and not overwritten),
@@ -16,11 +16,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { posix } from 'node:path';
 import { CancelledError, UserFacingError, errorMessage } from '../core/errors';
-import { logger } from '../core/logger';
 import type { Transport } from '../transport/types';
 import { absoluteRemoteRoot } from './remoteSubmit';
 import {
-  excludeMatcher, parseRemoteListing, planSync, remoteJobDir, remoteListingArgv, remoteWorkspaceDir, touchArgvBatches,
+  excludeMatcher, parseRemoteListing, planSync, remoteJobDir, remoteListingArgv, remoteWorkspaceDir,
   type ExcludeMatcher, type LocalEntry, type RemoteFile, type SyncPlan, type SyncSettings,
 } from './syncPlan';
 
@@ -124,14 +123,15 @@ export interface SyncProgress {
 const CONCURRENT_UPLOADS = 4;
 
 /**
- * Uploads the planned files (a few at a time over the one SFTP session) and stamps them. On a
- * failure or cancellation the files already uploaded are still stamped (they are complete, atomic
- * copies of the local files; unstamped they would look "changed on the cluster" next time), and
- * the error names the file. Nothing else on the cluster changes.
+ * Uploads the planned files (a few at a time over the one SFTP session). Each upload is atomic and
+ * arrives stamped with the local mtime (set on the temp file before the rename), so the next
+ * listing compares equal, and an upload cut short by a failure, a timeout or a cancellation never
+ * leaves a fresh copy that would look "changed on the cluster". The error names the file. Nothing
+ * else on the cluster changes.
  */
-export async function applyFolderSync(transport: Transport, planned: PlannedSync, options: SyncOptions & { onProgress?: SyncProgress }): Promise<{ uploaded: number; bytes: number; warning?: string }> {
+export async function applyFolderSync(transport: Transport, planned: PlannedSync, options: SyncOptions & { onProgress?: SyncProgress }): Promise<{ uploaded: number; bytes: number }> {
   const queue = [...planned.plan.uploads];
-  const uploaded: { path: string; mtimeMs: number }[] = [];
+  let uploaded = 0;
   let bytes = 0;
   let failure: unknown;
   const worker = async (): Promise<void> => {
@@ -142,13 +142,12 @@ export async function applyFolderSync(transport: Transport, planned: PlannedSync
         const data = await fs.readFile(path.join(planned.localDir, ...file.path.split('/')));
         // Big files get more time than the per-command budget: ~5 s per MB on top.
         const timeoutMs = options.timeoutMs + Math.ceil(data.length / (1024 * 1024)) * 5_000;
-        // No signal here: a cancelled upload may still complete its rename on the cluster after we
-        // stopped waiting, and an unstamped fresh copy would look "changed on the cluster" next
-        // time. Cancellation takes effect between files (each bounded by syncMaxFileMb and its timeout).
-        await transport.writeFile(posix.join(planned.remoteDir, file.path), data, { timeoutMs });
-        uploaded.push({ path: file.path, mtimeMs: file.mtimeMs });
+        // No signal here: cancellation takes effect between files (each bounded by syncMaxFileMb
+        // and its timeout), so a file is either not started or completely sent.
+        await transport.writeFile(posix.join(planned.remoteDir, file.path), data, { timeoutMs, mtimeMs: file.mtimeMs });
+        uploaded += 1;
         bytes += data.length;
-        options.onProgress?.({ files: uploaded.length, bytes, path: file.path });
+        options.onProgress?.({ files: uploaded, bytes, path: file.path });
       } catch (err) {
         if (failure !== undefined) return;
         failure = err instanceof CancelledError ? err : new UserFacingError(`Folder sync failed at ${file.path}: ${errorMessage(err)}`, 'Nothing was submitted. Fix the cause (permissions, disk quota, connection) and submit again; files already uploaded are kept and not sent twice.', { cause: err });
@@ -156,22 +155,6 @@ export async function applyFolderSync(transport: Transport, planned: PlannedSync
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENT_UPLOADS, queue.length) }, worker));
-  // Stamping runs even after a cancellation: its own budget, no signal.
-  const stampError = await stampMtimes(transport, planned.remoteDir, uploaded, options.timeoutMs);
   if (failure !== undefined) throw failure;
-  // The uploads are complete: a missing stamp is worth a warning, not a refused submit.
-  return stampError ? { uploaded: uploaded.length, bytes, warning: stampError } : { uploaded: uploaded.length, bytes };
-}
-
-async function stampMtimes(transport: Transport, remoteDir: string, files: { path: string; mtimeMs: number }[], timeoutMs: number): Promise<string | undefined> {
-  for (const argv of touchArgvBatches(remoteDir, files)) {
-    try {
-      const r = await transport.exec(argv, { timeoutMs, label: 'touch synced files', idempotent: true });
-      if (r.code !== 0) throw new Error(r.stderr.trim() || `exit code ${r.code}`);
-    } catch (err) {
-      logger.warn(`Could not set the modification times in ${remoteDir} on ${transport.label}: ${errorMessage(err)}`);
-      return `Folder sync uploaded the files but could not set their modification times in ${remoteDir} (${errorMessage(err)}); the next sync may report them as changed on the cluster.`;
-    }
-  }
-  return undefined;
+  return { uploaded, bytes };
 }

@@ -240,37 +240,6 @@ export function remoteListingArgv(remoteWorkspace: string): string[] {
   return ['sh', '-c', script, 'sh', remoteWorkspace];
 }
 
-/** `@<secs>.<ms>` for `touch -d`. */
-export function touchStamp(mtimeMs: number): string {
-  const ms = Math.max(0, Math.floor(mtimeMs));
-  return `@${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')}`;
-}
-
-/**
- * Stamps uploaded files with their local mtime, so the next listing compares equal. A fixed
- * script reads (stamp, path) pairs from its arguments: no file name is ever part of the script.
- * Batched to stay far below ARG_MAX.
- */
-export function touchArgvBatches(remoteWorkspace: string, files: readonly { path: string; mtimeMs: number }[], maxArgBytes = 64 * 1024): string[][] {
-  const script = 'cd -- "$1" || exit 1; shift; s=0; while [ $# -gt 1 ]; do touch -c -m -d "$1" -- "$2" || s=1; shift 2; done; exit $s';
-  const batches: string[][] = [];
-  let current: string[] = [];
-  let bytes = 0;
-  for (const f of files) {
-    const pair = [touchStamp(f.mtimeMs), f.path];
-    const size = Buffer.byteLength(pair[0]) + Buffer.byteLength(pair[1]) + 8;
-    if (current.length > 0 && bytes + size > maxArgBytes) {
-      batches.push(['sh', '-c', script, 'sh', remoteWorkspace, ...current]);
-      current = [];
-      bytes = 0;
-    }
-    current.push(...pair);
-    bytes += size;
-  }
-  if (current.length > 0) batches.push(['sh', '-c', script, 'sh', remoteWorkspace, ...current]);
-  return batches;
-}
-
 /** "3 changed files (12.4 KB)" */
 export function describeUpload(plan: Pick<SyncPlan, 'uploads' | 'uploadBytes'>): string {
   const n = plan.uploads.length;

@@ -82,3 +82,8 @@ export function stripHome(path: string): string {
   if (path.startsWith('~/')) return path.slice(2);
   return path;
 }
+
+/** `WriteFileOptions.mtimeMs` as whole seconds since the epoch (SFTP v3 carries no fraction), or undefined. */
+export function wholeSecondsStamp(mtimeMs: number | undefined): number | undefined {
+  return mtimeMs === undefined ? undefined : Math.max(0, Math.floor(mtimeMs / 1000));
+}

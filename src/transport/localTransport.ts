@@ -6,18 +6,19 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Emitter } from '../core/disposable';
 import { UserFacingError, errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
-import { DEFAULT_COMMAND_TIMEOUT_MS, abortReason, raceSignal, renderCommand, startDeadline } from './commandRunner';
+import { DEFAULT_COMMAND_TIMEOUT_MS, abortReason, raceSignal, renderCommand, startDeadline, wholeSecondsStamp } from './commandRunner';
 import type {
   ConnectionState,
   ExecOptions,
   ExecResult,
   FileOptions,
+  WriteFileOptions,
   FileStat,
   StreamHandle,
   StreamHandlers,
@@ -176,13 +177,15 @@ export class LocalTransport implements Transport {
     }
   }
 
-  async writeFile(path: string, data: string | Buffer, options: FileOptions = {}): Promise<void> {
+  async writeFile(path: string, data: string | Buffer, options: WriteFileOptions = {}): Promise<void> {
     const target = this.resolvePath(path);
+    const mtime = wholeSecondsStamp(options.mtimeMs);
     const tmp = join(dirname(target), `.${basename(target)}.swb-${randomBytes(6).toString('hex')}.tmp`);
     await this.fileOp(`write ${path}`, options, async () => {
       await mkdir(dirname(target), { recursive: true });
       try {
         await writeFile(tmp, data);
+        if (mtime !== undefined) await utimes(tmp, mtime, mtime);
         await rename(tmp, target);
       } catch (err) {
         await unlink(tmp).catch(() => undefined); // never leave the temp file behind

@@ -25,6 +25,7 @@ import {
   renderCommand,
   startDeadline,
   stripHome,
+  wholeSecondsStamp,
 } from './commandRunner';
 import { HostKeyError } from './knownHosts';
 import { AuthCancelledError, AuthFailedError } from './sshAuth';
@@ -37,6 +38,7 @@ import type {
   ExecOptions,
   ExecResult,
   FileOptions,
+  WriteFileOptions,
   FileStat,
   StreamHandle,
   StreamHandlers,
@@ -607,14 +609,16 @@ export class SshTransport implements Transport {
     await this.withSftp(`mkdir -p ${path}`, options, (sftp) => sftpMkdirp(sftp, stripHome(path)));
   }
 
-  async writeFile(path: string, data: string | Buffer, options: FileOptions = {}): Promise<void> {
+  async writeFile(path: string, data: string | Buffer, options: WriteFileOptions = {}): Promise<void> {
     const target = stripHome(path);
+    const mtime = wholeSecondsStamp(options.mtimeMs);
     const dir = posix.dirname(target);
     const tmp = posix.join(dir, `.${posix.basename(target)}.swb-${randomBytes(6).toString('hex')}.tmp`);
     await this.withSftp(`upload ${path}`, options, async (sftp) => {
       await sftpMkdirp(sftp, dir);
       try {
         await sftpCall<void>((cb) => sftp.writeFile(tmp, data, cb));
+        if (mtime !== undefined) await sftpCall<void>((cb) => sftp.utimes(tmp, mtime, mtime, cb));
         await sftpRename(sftp, tmp, target);
       } catch (err) {
         // Never leave a temp file behind on failure.

@@ -30,6 +30,15 @@ export interface FileOptions {
   signal?: AbortSignal;
 }
 
+export interface WriteFileOptions extends FileOptions {
+  /**
+   * Modification time (ms since the epoch) given to the temp file before the rename, so the file
+   * appears already stamped: an upload cut short never leaves a fresh copy with the wrong mtime.
+   * Whole seconds (SFTP v3's resolution, the same on every transport).
+   */
+  mtimeMs?: number;
+}
+
 export interface ExecResult {
   stdout: string;
   stderr: string;
@@ -86,10 +95,11 @@ export interface Transport extends IDisposable {
   stream(argv: readonly string[], handlers: StreamHandlers, options?: StreamOptions): Promise<StreamHandle>;
 
   /**
-   * Writes a file atomically (temp file in the same directory + rename). Creates parent dirs.
+   * Writes a file atomically (temp file in the same directory + rename), stamped with
+   * `options.mtimeMs` when given. Creates parent dirs.
    * Paths may start with `~/` (the login directory); relative paths are relative to it too.
    */
-  writeFile(path: string, data: string | Buffer, options?: FileOptions): Promise<void>;
+  writeFile(path: string, data: string | Buffer, options?: WriteFileOptions): Promise<void>;
   readFile(path: string, options?: FileOptions): Promise<Buffer>;
   stat(path: string, options?: FileOptions): Promise<FileStat | undefined>;
   mkdirp(path: string, options?: FileOptions): Promise<void>;

@@ -67,4 +67,11 @@ describe('LocalTransport', () => {
     await t.remove('~/x');
     assert.equal(await t.stat('~/x'), undefined);
   });
+
+  it('stamps the written file with mtimeMs in whole seconds (the sync relies on it)', async () => {
+    await t.writeFile('~/stamped.txt', 'data', { mtimeMs: 1_700_000_000_987 });
+    assert.equal((await t.stat('~/stamped.txt'))?.mtimeMs, 1_700_000_000_000);
+    assert.deepEqual(readdirSync(home).filter((n) => n.includes('.swb-')), [], 'no temp file left');
+    await t.remove('~/stamped.txt');
+  });
 });
