@@ -36,6 +36,11 @@ export interface SubmitCommandOptions {
    * (default), or decide up front — "submitAnyway" (the default with `acceptDefaults`) or "edit".
    */
   limitWarnings?: 'ask' | 'submitAnyway' | 'edit';
+  /**
+   * With folder sync on, a wrapped file (Python) with unsaved changes runs from its synced, saved
+   * copy: save it first (true), refuse (false), or ask with a modal (default; refuse with `acceptDefaults`).
+   */
+  saveForSync?: boolean;
 }
 
 export interface PreparedSubmission {
@@ -270,6 +275,8 @@ export interface FolderSyncRequest {
   scriptPath: string;
   workspaceFolder?: string;
   remoteRoot: string;
+  /** The wrapped file (Python), when it has unsaved changes: the job would run its saved copy. */
+  unsaved?: vscode.TextDocument;
 }
 
 /** The folder sync for this submission, or undefined when the setting is off (or the file lives in no folder). */
@@ -287,12 +294,34 @@ export function folderSyncFor(prepared: PreparedSubmission): FolderSyncRequest |
     return undefined;
   }
   // A wrapped file (Python) is run by name from the job's working directory, i.e. the synced copy:
-  // with unsaved changes that would not be what the editor shows.
+  // with unsaved changes that would not be what the editor shows (ensureSavedForSync asks).
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === prepared.uri.toString());
-  if (prepared.job.files.length > 1 && doc?.isDirty) {
-    throw new UserFacingError(`${name} has unsaved changes, and with folder sync the job runs the synced (saved) copy.`, 'Save it first (or set slurm.submit.unsavedChanges to "saveFirst"), or set slurm.submit.syncFolder to "off".');
+  const unsaved = prepared.job.files.length > 1 && doc?.isDirty ? { unsaved: doc } : {};
+  return { settings, scriptPath: prepared.uri.fsPath, workspaceFolder: vscode.workspace.getWorkspaceFolder(prepared.uri)?.uri.fsPath, remoteRoot: remoteRootFor(prepared.profile), ...unsaved };
+}
+
+const SAVE_AND_SUBMIT = 'Save and Submit';
+
+/**
+ * Before a synced submit of a wrapped file with unsaved changes: save it (asked with a modal, or
+ * decided by `options.saveForSync`), or refuse — never run a copy that differs from the editor.
+ */
+export async function ensureSavedForSync(request: FolderSyncRequest, options: SubmitCommandOptions): Promise<void> {
+  const doc = request.unsaved;
+  if (!doc?.isDirty) return;
+  const name = path.basename(doc.fileName);
+  const refusal = () => new UserFacingError(`${name} has unsaved changes, and with folder sync the job runs the synced (saved) copy.`, 'Save it first (or set slurm.submit.unsavedChanges to "saveFirst"), or set slurm.submit.syncFolder to "off".');
+  const decision = options.saveForSync ?? (options.acceptDefaults ? false : undefined);
+  if (decision === false) throw refusal();
+  if (decision === undefined) {
+    const choice = await vscode.window.showWarningMessage(
+      `${name} has unsaved changes`,
+      { modal: true, detail: `With folder sync the job runs the synced copy of ${name}, which is the saved file. Save it now and submit?` },
+      SAVE_AND_SUBMIT,
+    );
+    if (choice !== SAVE_AND_SUBMIT) throw new CancelledError('Submit');
   }
-  return { settings, scriptPath: prepared.uri.fsPath, workspaceFolder: vscode.workspace.getWorkspaceFolder(prepared.uri)?.uri.fsPath, remoteRoot: remoteRootFor(prepared.profile) };
+  if (!(await doc.save())) throw new UserFacingError(`${name} could not be saved.`, 'Save it yourself and submit again.');
 }
 
 export interface FolderSyncDone {
@@ -332,7 +361,8 @@ export async function describePendingSync(transport: ClusterSession['transport']
     const planned = await planSyncForScript(transport, request.settings, request, options);
     if (!planned) return '';
     const skipped = describeSkipped(planned.plan);
-    return `Submit will first sync ${describeUpload(planned.plan)} from ${planned.localDir} to ${planned.remoteDir} (${planned.plan.unchanged} unchanged) and run the job in ${planned.jobDir}${skipped ? `; ${skipped}` : ''}.`;
+    const unsaved = request.unsaved?.isDirty ? ` ${path.basename(request.unsaved.fileName)} has unsaved changes: Submit will ask to save it first (the job runs the synced, saved copy).` : '';
+    return `Submit will first sync ${describeUpload(planned.plan)} from ${planned.localDir} to ${planned.remoteDir} (${planned.plan.unchanged} unchanged) and run the job in ${planned.jobDir}${skipped ? `; ${skipped}` : ''}.${unsaved}`;
   } catch (err) {
     if (err instanceof CancelledError) throw err;
     return `Submit will first sync ${request.settings.syncFolder === 'workspaceFolder' ? 'the workspace folder' : "the script's folder"}, but comparing it with the cluster failed: ${errorMessage(err)}`;

@@ -44,7 +44,7 @@ export function previewSubmitCommand(services: Services, provider: SubmitPreview
       if (prepared.job.overrides.length > 0) {
         void vscode.window.showInformationMessage(`sbatch will also get ${describeOverrides(prepared.job.overrides)}: your answers override the file's directives for this submission.`);
       }
-      // The preview shows even when a submit would refuse the sync (e.g. unsaved Python): the refusal is the note.
+      // The preview shows even when comparing with the cluster fails: the failure is the note.
       let syncNote = '';
       try {
         const sync = folderSyncFor(prepared);

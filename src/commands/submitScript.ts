@@ -11,7 +11,7 @@ import { submitRemote } from '../submit/remoteSubmit';
 import { describeOverrides } from '../submit/headerPlan';
 import type { Services } from '../vscode/services';
 import { confirmWithinLimits } from './submitLimits';
-import { folderSyncFor, optionsFromArgs, prepareSubmission, remoteRootFor, reportSubmitError, syncFolderWithProgress, type FolderSyncDone, type SubmitCommandOptions } from './submitFlow';
+import { ensureSavedForSync, folderSyncFor, optionsFromArgs, prepareSubmission, remoteRootFor, reportSubmitError, syncFolderWithProgress, type FolderSyncDone, type SubmitCommandOptions } from './submitFlow';
 
 export type SubmitOutcome =
   | { ok: true; cluster: string; jobId: number; remoteDir: string; workDir: string; script: string; overrides: string[]; synced?: { remoteDir: string; uploaded: number; notes: string[] } }
@@ -27,6 +27,7 @@ export async function submitWith(services: Services, options: SubmitCommandOptio
     await confirmWithinLimits(prepared, options);
     const { session, job } = prepared;
     const sync = folderSyncFor(prepared);
+    if (sync) await ensureSavedForSync(sync, options);
     const timeoutMs = Math.max(services.settings().commandTimeoutSeconds * 1000, 60_000);
     let synced: FolderSyncDone | undefined;
     const result = await vscode.window.withProgress(

@@ -156,4 +156,40 @@ suite('Submit current script against the bundled cluster', () => {
       await config.update('syncFolder', undefined, vscode.ConfigurationTarget.Global);
     }
   });
+
+  test('with folder sync, an unsaved Python file is refused without consent, and saved then run with it', async function () {
+    this.timeout(300_000);
+    const config = vscode.workspace.getConfiguration('slurm.submit');
+    await config.update('syncFolder', 'scriptFolder', vscode.ConfigurationTarget.Global);
+    try {
+      const project = path.join(dir, `py sync ${randomBytes(3).toString('hex')}`);
+      fs.mkdirSync(project, { recursive: true });
+      const file = path.join(project, 'job.py');
+      fs.writeFileSync(file, '#SBATCH --time=2\nprint("saved copy")\n');
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+      await editor.edit((e) => e.replace(new vscode.Range(1, 0, 1, 19), 'print("edited copy")'));
+      assert.ok(editor.document.isDirty);
+      const args = { uri: file, acceptDefaults: true, answers: { jobName: 'wb py sync', partition: 'debug' } };
+
+      // Preview tells what Submit will do; a scripted submit without consent refuses and keeps the buffer.
+      const preview = await vscode.commands.executeCommand<{ ok: boolean; sync?: string }>('slurm.previewSubmit', args);
+      assert.match(preview.sync ?? '', /job\.py has unsaved changes: Submit will ask to save it first/);
+      await vscode.window.showTextDocument(editor.document);
+      const refused = await vscode.commands.executeCommand<SubmitOutcome>('slurm.submit', args);
+      assert.ok(!refused.ok && /job\.py has unsaved changes/.test(refused.error), JSON.stringify(refused));
+      assert.ok(editor.document.isDirty, 'the buffer is kept as it was');
+      assert.equal(fs.readFileSync(file, 'utf8'), '#SBATCH --time=2\nprint("saved copy")\n');
+
+      const outcome = await vscode.commands.executeCommand<SubmitOutcome>('slurm.submit', { ...args, saveForSync: true });
+      assert.ok(outcome.ok, JSON.stringify(outcome));
+      submitted.push(outcome.jobId);
+      assert.ok(!editor.document.isDirty, 'saved on consent');
+      assert.equal(outcome.synced?.uploaded, 1);
+      assert.equal(await finalState(bed, outcome.jobId), 'COMPLETED');
+      const out = await sshRun(`cat '${outcome.workDir}/slurm-${outcome.jobId}.out'`, { bed });
+      assert.equal(out.stdout, 'edited copy\n');
+    } finally {
+      await config.update('syncFolder', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
