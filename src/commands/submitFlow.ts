@@ -222,6 +222,11 @@ export async function prepareSubmission(services: Services, options: SubmitComma
     ...SubmitAnswersSchema.partial().safeParse(last.answers ?? {}).data,
     ...answersFromOptions(fileOptions),
   };
+  // A wrapped file would otherwise be named after its wrapper ("train.py.sbatch") in squeue.
+  if (prefill.jobName === undefined && languageId === 'python') {
+    const byFile = SubmitAnswersSchema.shape.jobName.safeParse(path.basename(doc.fileName));
+    if (byFile.success) prefill.jobName = byFile.data;
+  }
   const given = options.answers ?? {};
   const raw: Record<string, unknown> = { ...prefill, ...given };
   if (!options.acceptDefaults) {

@@ -2,7 +2,9 @@
 // the packaged .vsix in code-server, the preconfigured profile) on a spare port, then Debian's
 // chromium opens it, shows the Slurm view, opens the walkthrough's sample through F1, submits it
 // through F1 (answering the prompts with their prefilled values) and waits for the job's log lines in
-// the output panel. Screenshots in test-output/screenshots/demo-*.png. Our job is cancelled and the
+// the output panel; then the limit-warning modal and sbatch's refusal; then, with folder sync on, a
+// Python file edited in the browser gets the "Save and Submit" modal and runs with the edit.
+// Screenshots in test-output/screenshots/demo-*.png. Our job is cancelled and the
 // demo stopped at the end. Run by test/run-all.sh as the stage "demo-ui".
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -139,4 +141,56 @@ test('3 GPUs on 2-GPU nodes: the limit warning first, then sbatch\'s own refusal
   assert.match(text, /Requested node configuration is not available/, text);
   await shot('demo-sbatch-refused');
   assert.equal(await leftovers(), '0', 'the job folder was removed after the refusal');
+});
+
+test('folder sync on, a Python file edited in the browser: the modal offers "Save and Submit", which saves it and runs the edit', { timeout: 240_000 }, async () => {
+  const folder = path.join(workspace, 'pysync');
+  const settingsDir = path.join(workspace, '.vscode');
+  const settingsFile = path.join(settingsDir, 'settings.json');
+  fs.mkdirSync(folder, { recursive: true });
+  fs.mkdirSync(settingsDir, { recursive: true });
+  fs.writeFileSync(path.join(folder, 'job.py'), '#SBATCH --time=00:01:00\nprint("saved line")\n');
+  // code-server saves after a delay by default: off here, so the buffer stays unsaved until Submit asks.
+  fs.writeFileSync(settingsFile, JSON.stringify({ 'slurm.submit.syncFolder': 'scriptFolder', 'files.autoSave': 'off' }, null, 2));
+  try {
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+    await page.keyboard.type('pysync/job.py');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'job.py' }).first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: 'job.py' }).waitFor({ state: 'visible' });
+    await page.locator('.monaco-editor .view-lines', { hasText: 'saved line' }).first().click();
+    await page.keyboard.press('Control+End');
+    // insertText: no auto-closed quotes or brackets.
+    await page.keyboard.insertText('print("typed in the browser")\n');
+    await page.locator('.tab.active.dirty', { hasText: 'job.py' }).waitFor({ state: 'visible' });
+
+    await runCommand('Slurm: Submit to Slurm');
+    const dialog = page.locator('.monaco-dialog-box');
+    for (let i = 0; i < 12 && !(await dialog.isVisible()); i++) {
+      if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Enter');
+      await page.waitForTimeout(700);
+    }
+    await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match((await dialog.textContent()) ?? '', /job\.py has unsaved changes/);
+    await shot('demo-save-for-sync');
+    await dialog.locator('.monaco-button', { hasText: 'Save and Submit' }).click();
+
+    // Saved, submitted, and the followed log shows the line typed in the browser.
+    await page.locator('.tab.active.dirty', { hasText: 'job.py' }).waitFor({ state: 'hidden', timeout: 60_000 });
+    assert.match(fs.readFileSync(path.join(folder, 'job.py'), 'utf8'), /print\("typed in the browser"\)/);
+    await page.locator('.part.panel .view-lines', { hasText: 'typed in the browser' }).first().waitFor({ state: 'visible', timeout: 90_000 });
+    await shot('demo-save-for-sync-log');
+    // Named after the Python file, not its wrapper script.
+    const toast = (await page.locator('.notifications-toasts .notification-toast', { hasText: /Submitted job \d+/ }).last().textContent()) ?? '';
+    const pyJob = /Submitted job (\d+)/.exec(toast)?.[1] ?? '';
+    assert.ok(pyJob && pyJob !== jobId, toast);
+    // scontrol, not sacct: the accounting database outlives the demo cluster's job ids.
+    const named = await sshRun(`scontrol -o show job ${quoteArg(pyJob)}`, { bed: readBed() });
+    assert.match(named.stdout, / JobName=job\.py /);
+  } finally {
+    fs.rmSync(settingsFile, { force: true });
+    fs.rmSync(folder, { recursive: true, force: true });
+    await sshRun('rm -rf ~/.slurm-workbench/workspaces/pysync-*', { bed: readBed() });
+  }
 });
