@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { quoteArg } from '../../src/core/shellQuote';
 import { readBed, sshRun } from '../integration/bed';
 
@@ -42,9 +42,32 @@ async function runCommand(title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** Ctrl+P, the query, Enter: the file whose row shows `name` becomes the active tab. */
+async function quickOpen(query: string, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await page.keyboard.type(query);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor({ state: 'visible' });
+}
+
+/** F1 → Submit to Slurm, taking every prefilled answer (partition, time, CPUs, ...) until `until` shows. */
+async function submitTakingDefaults(until: Locator): Promise<void> {
+  await runCommand('Slurm: Submit to Slurm');
+  for (let i = 0; i < 12 && !(await until.isVisible()); i++) {
+    if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Enter');
+    await page.waitForTimeout(700);
+  }
+  await until.waitFor({ state: 'visible', timeout: 60_000 });
+}
+
 before(async () => {
   const started = Date.now();
   await run('bash', [path.join(repoRoot, 'test/bed/demo.sh'), '--background'], { env, cwd: repoRoot, timeout: 10 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+  // The folder-sync test writes workspace settings later: the window only watches a .vscode/ that
+  // exists when it opens.
+  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
   console.log(`# demo.sh --background ready in ${((Date.now() - started) / 1000).toFixed(1)} s on port ${port}`);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -81,17 +104,9 @@ test('F1 → Open Sample Script → Submit to Slurm: the job is submitted and it
   await page.locator('.tab.active', { hasText: /hello(-\d+)?\.sbatch/ }).waitFor({ state: 'visible' });
   await page.locator('.monaco-editor .view-lines', { hasText: 'step ${step} of 30' }).first().waitFor({ state: 'visible' });
 
-  await runCommand('Slurm: Submit to Slurm');
-  // Partition, time, CPUs, memory, GPUs, job name: take every prefilled answer (the script's #SBATCH lines).
+  // Partition, time, CPUs, memory, GPUs, job name: the prefilled answers are the script's #SBATCH lines.
   const submitted = page.locator('.notifications-toasts .notification-toast', { hasText: /Submitted job \d+/ }).first();
-  for (let i = 0; i < 12 && !(await submitted.isVisible()); i++) {
-    const widget = page.locator('.quick-input-widget');
-    if (await widget.isVisible()) {
-      await page.keyboard.press('Enter');
-    }
-    await page.waitForTimeout(700);
-  }
-  await submitted.waitFor({ state: 'visible', timeout: 60_000 });
+  await submitTakingDefaults(submitted);
   const text = (await submitted.textContent()) ?? '';
   jobId = /Submitted job (\d+)/.exec(text)?.[1] ?? '';
   assert.ok(jobId, `no job id in the notification "${text}"`);
@@ -114,21 +129,10 @@ test('3 GPUs on 2-GPU nodes: the limit warning first, then sbatch\'s own refusal
   );
   const leftovers = async () => (await sshRun(`ls -1 ~/.slurm-workbench/jobs 2>/dev/null | grep -c -- ${quoteArg(name)} || true`, { bed: readBed() })).stdout.trim();
   assert.equal(await leftovers(), '0');
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-  await page.keyboard.type(`${name}.sbatch`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: `${name}.sbatch` }).first().waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: `${name}.sbatch` }).waitFor({ state: 'visible' });
-
-  await runCommand('Slurm: Submit to Slurm');
-  // Take every prefilled answer until the limit warning (a modal dialog) shows up.
+  await quickOpen(`${name}.sbatch`, `${name}.sbatch`);
+  // The limit warning is a modal dialog.
   const dialog = page.locator('.monaco-dialog-box');
-  for (let i = 0; i < 12 && !(await dialog.isVisible()); i++) {
-    if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Enter');
-    await page.waitForTimeout(700);
-  }
-  await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+  await submitTakingDefaults(dialog);
   const warning = (await dialog.textContent()) ?? '';
   assert.match(warning, /may not run on bundled/);
   assert.match(warning, /GPU/);
@@ -145,33 +149,33 @@ test('3 GPUs on 2-GPU nodes: the limit warning first, then sbatch\'s own refusal
 
 test('folder sync on, a Python file edited in the browser: the modal offers "Save and Submit", which saves it and runs the edit', { timeout: 240_000 }, async () => {
   const folder = path.join(workspace, 'pysync');
-  const settingsDir = path.join(workspace, '.vscode');
-  const settingsFile = path.join(settingsDir, 'settings.json');
+  // Workspace settings: the window watches .vscode/ (created before it opened, see before()).
+  const settingsFile = path.join(workspace, '.vscode', 'settings.json');
   fs.mkdirSync(folder, { recursive: true });
-  fs.mkdirSync(settingsDir, { recursive: true });
   fs.writeFileSync(path.join(folder, 'job.py'), '#SBATCH --time=00:01:00\nprint("saved line")\n');
-  // code-server saves after a delay by default: off here, so the buffer stays unsaved until Submit asks.
-  fs.writeFileSync(settingsFile, JSON.stringify({ 'slurm.submit.syncFolder': 'scriptFolder', 'files.autoSave': 'off' }, null, 2));
+  fs.writeFileSync(settingsFile, JSON.stringify({ 'slurm.submit.syncFolder': 'scriptFolder' }, null, 2));
   try {
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-    await page.keyboard.type('pysync/job.py');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'job.py' }).first().waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
-    await page.locator('.tab.active', { hasText: 'job.py' }).waitFor({ state: 'visible' });
+    // code-server is VS Code for the Web, where files.autoSave defaults to afterDelay: off for this
+    // test (toggled in the window, as a user would), so the buffer stays unsaved until Submit asks.
+    // A settings write in the window: the bundled profile must survive it (demo.sh keeps it in the
+    // remote side's Machine settings).
+    await runCommand('File: Toggle Auto Save');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await quickOpen('pysync/job.py', 'job.py');
     await page.locator('.monaco-editor .view-lines', { hasText: 'saved line' }).first().click();
     await page.keyboard.press('Control+End');
-    // insertText: no auto-closed quotes or brackets.
-    await page.keyboard.insertText('print("typed in the browser")\n');
-    await page.locator('.tab.active.dirty', { hasText: 'job.py' }).waitFor({ state: 'visible' });
-
-    await runCommand('Slurm: Submit to Slurm');
-    const dialog = page.locator('.monaco-dialog-box');
-    for (let i = 0; i < 12 && !(await dialog.isVisible()); i++) {
-      if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Enter');
-      await page.waitForTimeout(700);
+    // Should the setting reach the window late, an edit is saved after 1 s: edit until it stays unsaved.
+    const dirty = page.locator('.tab.active.dirty', { hasText: 'job.py' });
+    for (let i = 0; ; i++) {
+      // insertText: no auto-closed quotes or brackets.
+      await page.keyboard.insertText('print("typed in the browser")\n');
+      await page.waitForTimeout(2_000);
+      if (await dirty.isVisible()) break;
+      assert.ok(i < 10, 'files.autoSave "off" never took effect in the demo window');
     }
-    await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+
+    const dialog = page.locator('.monaco-dialog-box');
+    await submitTakingDefaults(dialog);
     assert.match((await dialog.textContent()) ?? '', /job\.py has unsaved changes/);
     await shot('demo-save-for-sync');
     await dialog.locator('.monaco-button', { hasText: 'Save and Submit' }).click();
@@ -189,6 +193,7 @@ test('folder sync on, a Python file edited in the browser: the modal offers "Sav
     const named = await sshRun(`scontrol -o show job ${quoteArg(pyJob)}`, { bed: readBed() });
     assert.match(named.stdout, / JobName=job\.py /);
   } finally {
+    await runCommand('File: Toggle Auto Save').catch(() => undefined);
     fs.rmSync(settingsFile, { force: true });
     fs.rmSync(folder, { recursive: true, force: true });
     await sshRun('rm -rf ~/.slurm-workbench/workspaces/pysync-*', { bed: readBed() });
