@@ -92,48 +92,10 @@ code_server_dirs=(--user-data-dir "$demo_dir/user-data" --extensions-dir "$demo_
 log "installing $(basename "$vsix") into the demo's code-server"
 "$node24" "$code_server" "${code_server_dirs[@]}" --install-extension "$vsix" --force >/dev/null
 
-# Settings, merged into whatever the demo's user already set. The workbench's own in User/; the
-# bundled cluster's profile (key login; the password never goes into settings) in Machine/: code-server's
-# window is a remote one, whose machine-scoped settings (slurm.profiles) come from the remote side:
-# a value in User/ counts only until the window's first settings write, then it is dropped.
+# Settings: the workbench's in User/, the bundled profile in Machine/ (the remote side; why: demoSettings.ts).
 mkdir -p "$demo_dir/user-data/Machine"
-"$node24" - "$repo_root/.bed/cluster.json" "$demo_dir/user-data/User/settings.json" "$demo_dir/user-data/Machine/settings.json" <<'JS'
-const fs = require('node:fs');
-const [clusterFile, userFile, machineFile] = process.argv.slice(2);
-const bed = JSON.parse(fs.readFileSync(clusterFile, 'utf8'));
-const read = (file) => {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
-    return {}; // missing, or edited into JSON with comments: start from fresh settings
-  }
-};
-const user = read(userFile);
-delete user['slurm.profiles']; // older demos kept it here
-Object.assign(user, {
-  'chat.disableAIFeatures': true,
-  'workbench.startupEditor': 'none',
-  'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'telemetry.telemetryLevel': 'off',
-  'extensions.ignoreRecommendations': true,
-  // The bundled cluster's daemons listen locally: no port-forwarding pop-ups, no parent-repo prompt.
-  'remote.autoForwardPorts': false,
-  'git.openRepositoryInParentFolders': 'never',
-});
-const machine = read(machineFile);
-machine['slurm.profiles'] = [{
-  name: bed.clusterName ?? 'bundled',
-  kind: 'ssh',
-  host: bed.sshHost,
-  port: bed.sshPort,
-  user: bed.user,
-  auth: 'key',
-  identityFile: bed.identityFile,
-  knownHostsFile: bed.knownHostsFile,
-}];
-fs.writeFileSync(userFile, JSON.stringify(user, null, 2) + '\n');
-fs.writeFileSync(machineFile, JSON.stringify(machine, null, 2) + '\n');
-JS
+node --import tsx "$repo_root/test/bed/demoSettings.ts" "$repo_root/.bed/cluster.json" \
+  "$demo_dir/user-data/User/settings.json" "$demo_dir/user-data/Machine/settings.json" || die "could not write the demo's settings"
 
 workspace="$demo_dir/workspace"
 if [[ ! -e $workspace/hello.sbatch ]]; then
