@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LogsController } from '../vscode/logFeature';
 import { jobRefFromArg } from '../vscode/logJobPicker';
 
-/** Slurm: Stop Following Log — ends the remote `tail` of a followed job (or all of them). */
+/** Slurm: Stop Following Log — ends the remote `tail` of a followed job (or all of them); from the tree, the palette or the Output panel's title bar. */
 export function stopFollowingCommand(logs: LogsController) {
   return async (arg?: unknown): Promise<void> => {
     const ref = jobRefFromArg(arg);
@@ -15,6 +15,12 @@ export function stopFollowingCommand(logs: LogsController) {
     const all = logs.registry.all();
     if (all.length === 0) {
       void vscode.window.showInformationMessage('No job log is being followed.');
+      return;
+    }
+    // Also the Output panel's stop button (shown on a job's channel; VS Code tells extensions neither
+    // which channel is active nor when one is closed): with one follow there is nothing to ask.
+    if (all.length === 1) {
+      await all[0].stop();
       return;
     }
     const items = [

@@ -1,11 +1,12 @@
 // The README's demo, as a person uses it: `bash test/bed/demo.sh --background` (the native cluster,
 // the packaged .vsix in code-server, the preconfigured profile) on a spare port, then Debian's
 // chromium opens it, shows the Slurm view, opens the walkthrough's sample through F1, submits it
-// through F1 (answering the prompts with their prefilled values) and waits for the job's log lines in
-// the output panel; then the limit-warning modal and sbatch's refusal; then, with folder sync on, a
-// Python file edited in the browser gets the "Save and Submit" modal and runs with the edit.
-// Screenshots in test-output/screenshots/demo-*.png. Our job is cancelled and the
-// demo stopped at the end. Run by test/run-all.sh as the stage "demo-ui".
+// through F1 (answering the prompts with their prefilled values), waits for the job's log lines in
+// the output panel and stops the follow with the panel's own stop button; then the limit-warning
+// modal and sbatch's refusal; then, with folder sync on, a Python file edited in the browser gets
+// the "Save and Submit" modal and runs with the edit. Screenshots in
+// test-output/screenshots/demo-*.png. Our job is cancelled and the demo stopped at the end. Run by
+// test/run-all.sh as the stage "demo-ui".
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,6 +16,7 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { quoteArg } from '../../src/core/shellQuote';
 import { readBed, sshRun } from '../integration/bed';
+import { remoteTailsUnder, until } from '../integration/logs-support';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '../..');
@@ -119,6 +121,21 @@ test('F1 → Open Sample Script → Submit to Slurm: the job is submitted and it
   await shot('demo-log-streaming');
   const queued = await sshRun(`squeue -h -j ${quoteArg(jobId)} -o %j`, { bed: readBed() });
   assert.equal(queued.stdout.trim(), 'hello', 'the job in the log is the one the UI submitted');
+});
+
+test('the stop button in the Output panel on the job\'s channel ends its follow: a last line says so, and no remote tail is left', { timeout: 120_000 }, async () => {
+  const bed = readBed();
+  const tails = () => remoteTailsUnder(bed, `hello-${jobId}.out`); // the sample's --output=hello-%j.out
+  assert.ok((await tails()).length > 0, 'the follow has a remote tail while the job runs (60 s of steps)');
+  const stop = page.locator('.part.panel .title-actions .action-label[aria-label*="Stop Following Log"]');
+  await stop.waitFor({ state: 'visible' });
+  await stop.click();
+  await page.locator('.part.panel .view-lines', { hasText: 'Stopped following.' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await shot('demo-log-stopped');
+  await until(async () => (await tails()).length === 0, 30_000, 'no remote tail of the job left');
+  await stop.waitFor({ state: 'hidden' });
+  const state = await sshRun(`squeue -h -j ${quoteArg(jobId)} -o %T`, { bed });
+  assert.equal(state.stdout.trim(), 'RUNNING', 'only the follow stopped, not the job');
 });
 
 test('3 GPUs on 2-GPU nodes: the limit warning first, then sbatch\'s own refusal in a toast, and no remote folder left', { timeout: 240_000 }, async () => {
