@@ -57,8 +57,12 @@ async function quickOpen(query: string, name: string): Promise<void> {
 /** F1 → Submit to Slurm, taking every prefilled answer (partition, time, CPUs, ...) until `until` shows. */
 async function submitTakingDefaults(until: Locator): Promise<void> {
   await runCommand('Slurm: Submit to Slurm');
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input');
   for (let i = 0; i < 12 && !(await until.isVisible()); i++) {
-    if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Enter');
+    // Not while the command palette itself is still closing: that Enter would land in the editor.
+    const prompt = (await widget.isVisible()) && !(await input.inputValue({ timeout: 1_000 }).catch(() => '>')).startsWith('>');
+    if (prompt) await page.keyboard.press('Enter');
     await page.waitForTimeout(700);
   }
   await until.waitFor({ state: 'visible', timeout: 60_000 });
