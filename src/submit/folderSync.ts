@@ -69,7 +69,7 @@ export async function scanLocalFolder(root: string, exclude: ExcludeMatcher, sig
         else await walk(full, relPath);
       } else if (d.isSymbolicLink()) out.push({ kind: 'symlink', path: relPath });
       else if (d.isFile()) {
-        // bigint: whole milliseconds without float rounding, the unit touch -d and find %T@ round-trip.
+        // bigint: whole milliseconds without float rounding (uploads are stamped to the whole second; the planner compares accordingly).
         const st = await fs.lstat(full, { bigint: true });
         out.push({ kind: 'file', path: relPath, size: Number(st.size), mtimeMs: Number(st.mtimeNs / 1_000_000n) });
       } else out.push({ kind: 'other', path: relPath });
