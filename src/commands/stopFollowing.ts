@@ -24,7 +24,7 @@ export function stopFollowingCommand(logs: LogsController) {
       return;
     }
     const items = [
-      ...(all.length > 1 ? [{ label: `$(close-all) All ${all.length} followed logs`, followers: all }] : []),
+      { label: `$(close-all) All ${all.length} followed logs`, followers: all },
       ...all.map((f) => ({ label: f.target.jobId, description: `${f.target.jobName} · ${f.state} · ${f.target.profileName}`, followers: [f] })),
     ];
     const picked = await vscode.window.showQuickPick(items, { title: 'Stop following which log?' });

@@ -315,9 +315,10 @@ export async function ensureSavedForSync(request: FolderSyncRequest, options: Su
   const doc = request.unsaved;
   if (!doc?.isDirty) return;
   const name = path.basename(doc.fileName);
-  const refusal = () => new UserFacingError(`${name} has unsaved changes, and with folder sync the job runs the synced (saved) copy.`, 'Save it first (or set slurm.submit.unsavedChanges to "saveFirst"), or set slurm.submit.syncFolder to "off".');
   const decision = options.saveForSync ?? (options.acceptDefaults ? false : undefined);
-  if (decision === false) throw refusal();
+  if (decision === false) {
+    throw new UserFacingError(`${name} has unsaved changes, and with folder sync the job runs the synced (saved) copy.`, 'Save it first (or set slurm.submit.unsavedChanges to "saveFirst"), or set slurm.submit.syncFolder to "off".');
+  }
   if (decision === undefined) {
     const choice = await vscode.window.showWarningMessage(
       `${name} has unsaved changes`,

@@ -202,7 +202,7 @@ test('folder sync on, a Python file edited in the browser: the modal offers "Sav
     await dialog.locator('.monaco-button', { hasText: 'Save and Submit' }).click();
 
     // Saved, submitted, and the followed log shows the line typed in the browser.
-    await page.locator('.tab.active.dirty', { hasText: 'job.py' }).waitFor({ state: 'hidden', timeout: 60_000 });
+    await dirty.waitFor({ state: 'hidden', timeout: 60_000 });
     assert.match(fs.readFileSync(path.join(folder, 'job.py'), 'utf8'), /print\("typed in the browser"\)/);
     await page.locator('.part.panel .view-lines', { hasText: 'typed in the browser' }).first().waitFor({ state: 'visible', timeout: 90_000 });
     await shot('demo-save-for-sync-log');

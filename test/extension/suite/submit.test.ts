@@ -15,6 +15,17 @@ import { activateWithBundledProfile } from './support';
 
 const remoteRoot = `~/.swb-ext-submit-${randomBytes(4).toString('hex')}`;
 
+/** Runs `body` with slurm.submit.syncFolder = "scriptFolder", then puts the setting back. */
+async function withSyncFolder(body: () => Promise<void>): Promise<void> {
+  const config = vscode.workspace.getConfiguration('slurm.submit');
+  await config.update('syncFolder', 'scriptFolder', vscode.ConfigurationTarget.Global);
+  try {
+    await body();
+  } finally {
+    await config.update('syncFolder', undefined, vscode.ConfigurationTarget.Global);
+  }
+}
+
 suite('Submit current script against the bundled cluster', () => {
   let bed: Bed;
   let dir: string;
@@ -120,9 +131,7 @@ suite('Submit current script against the bundled cluster', () => {
 
   test('with slurm.submit.syncFolder on, the script\'s folder is synced first and the job reads a data file by relative path', async function () {
     this.timeout(300_000);
-    const config = vscode.workspace.getConfiguration('slurm.submit');
-    await config.update('syncFolder', 'scriptFolder', vscode.ConfigurationTarget.Global);
-    try {
+    await withSyncFolder(async () => {
       const project = path.join(dir, `sync project ${randomBytes(3).toString('hex')}`);
       fs.mkdirSync(path.join(project, 'data'), { recursive: true });
       fs.mkdirSync(path.join(project, '__pycache__'), { recursive: true });
@@ -152,16 +161,12 @@ suite('Submit current script against the bundled cluster', () => {
       const preview = await vscode.commands.executeCommand<{ ok: boolean; sync?: string }>('slurm.previewSubmit', { uri: file, acceptDefaults: true, answers: { jobName: 'wb sync', partition: 'debug' } });
       assert.ok(preview.ok, JSON.stringify(preview));
       assert.match(preview.sync ?? '', /^Submit will first sync 0 changed files .* \(2 unchanged\)/);
-    } finally {
-      await config.update('syncFolder', undefined, vscode.ConfigurationTarget.Global);
-    }
+    });
   });
 
   test('with folder sync, an unsaved Python file is refused without consent, and saved then run with it', async function () {
     this.timeout(300_000);
-    const config = vscode.workspace.getConfiguration('slurm.submit');
-    await config.update('syncFolder', 'scriptFolder', vscode.ConfigurationTarget.Global);
-    try {
+    await withSyncFolder(async () => {
       const project = path.join(dir, `py sync ${randomBytes(3).toString('hex')}`);
       fs.mkdirSync(project, { recursive: true });
       const file = path.join(project, 'job.py');
@@ -188,8 +193,6 @@ suite('Submit current script against the bundled cluster', () => {
       assert.equal(await finalState(bed, outcome.jobId), 'COMPLETED');
       const out = await sshRun(`cat '${outcome.workDir}/slurm-${outcome.jobId}.out'`, { bed });
       assert.equal(out.stdout, 'edited copy\n');
-    } finally {
-      await config.update('syncFolder', undefined, vscode.ConfigurationTarget.Global);
-    }
+    });
   });
 });
