@@ -29,6 +29,7 @@ sw_stage guest guest_up
 # From here on the host side: files in the root are under SW_ROOT, commands run through chroot.
 SW_ROOT=$SW_CHROOT_DIR
 sw_stage bed sw_write_bed
+sw_stage logins env SW_ROOT="$SW_ROOT" bash "$SW_CLUSTER_DIR/login-variants.sh" bed # issue 17
 sw_stage wait sw_wait_ssh_ready
 total=$((($(sw_now_us) - t_start) / 10000))
 

@@ -50,6 +50,7 @@ sw_stage munge start_munge
 sw_stage db start_db
 sw_stage slurm start_slurm
 sw_stage sshd start_both_sshd
+sw_stage logins bash "$SW_CLUSTER_DIR/login-variants.sh" # realistic-login users and sshds (issue 17)
 if [[ ${SW_GUEST:-0} == 1 ]]; then
   sw_stage wait sw_wait_slurm_ready
   exit 0
