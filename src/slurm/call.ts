@@ -3,7 +3,7 @@
  * Builders (squeue.ts, sacct.ts, ...) make calls; `runCall` is the only thing that runs one.
  * Every value in argv is its own element; the transport quotes them (core/shellQuote).
  */
-import type { ExecResult, Transport } from '../transport/types';
+import type { CommandEnvironment, ExecResult, Transport } from '../transport/types';
 import { SlurmCommandError } from './errors';
 
 export interface SlurmCallOutput {
@@ -33,6 +33,8 @@ export interface SlurmCall<T> {
    * the probes; the transport then retries it once when its channel or connection is lost.
    */
   readonly idempotent?: boolean;
+  /** The command's environment (see CommandEnvironment); default `pinned`. */
+  readonly environment?: CommandEnvironment;
 }
 
 const READ_ONLY_COMMANDS = new Set(['squeue', 'sacct', 'sinfo', 'date', 'id']);
@@ -57,7 +59,7 @@ export const DEFAULT_SLURM_TIMEOUT_MS = 30_000;
 export async function runCall<T>(transport: Transport, call: SlurmCall<T>, options: RunCallOptions = {}): Promise<T> {
   const idempotent = call.idempotent ?? isReadOnlyArgv(call.argv);
   const exec = (): Promise<ExecResult> =>
-    transport.exec(call.argv, { timeoutMs: options.timeoutMs ?? DEFAULT_SLURM_TIMEOUT_MS, signal: options.signal, label: call.name, idempotent });
+    transport.exec(call.argv, { timeoutMs: options.timeoutMs ?? DEFAULT_SLURM_TIMEOUT_MS, signal: options.signal, label: call.name, idempotent, environment: call.environment });
   let result = await exec();
   // A channel that closed with neither an exit status nor a signal leaves us unable to tell whether
   // the output is whole (the transport once lost fast commands' exit statuses this way). A query is

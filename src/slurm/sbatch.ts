@@ -89,7 +89,9 @@ export function sbatchArgv(o: SbatchOptions): string[] {
 }
 
 export function sbatchCall(o: SbatchOptions): SlurmCall<SubmitResult> {
-  return { name: 'sbatch', argv: sbatchArgv(o), parse: (out) => parseSbatch(out.stdout, out.stderr) };
+  // sbatch exports its environment to the job: the job sees the login's environment (locale, the
+  // user's SLURM_TIME_FORMAT...) exactly as after `ssh host sbatch`. Its output is only the job id.
+  return { name: 'sbatch', argv: sbatchArgv(o), environment: 'login', parse: (out) => parseSbatch(out.stdout, out.stderr) };
 }
 
 export function parseSbatch(stdout: string, stderr = ''): SubmitResult {

@@ -4,18 +4,45 @@
  */
 import { CancelledError, CommandTimeoutError, UserFacingError } from '../core/errors';
 import { commandLine } from '../core/shellQuote';
+import type { CommandEnvironment } from './types';
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
 
 /**
+ * Variables of the user's environment that change what Slurm's commands PRINT (formats, sorting,
+ * time format, which clusters or states are listed). A `.bashrc` that exports SQUEUE_FORMAT or
+ * SLURM_TIME_FORMAT=relative is common; our parsers need Slurm's own defaults, so these are unset
+ * for every command we parse. Input variables (SBATCH_ACCOUNT, SBATCH_PARTITION, ...) and
+ * SLURM_CONF (which cluster to talk to) are the user's intent and stay.
+ */
+export const SLURM_OUTPUT_VARIABLES = [
+  'SQUEUE_FORMAT', 'SQUEUE_FORMAT2', 'SQUEUE_SORT', 'SQUEUE_ALL', 'SQUEUE_ARRAY', 'SQUEUE_ARRAY_ID',
+  'SQUEUE_ACCOUNT', 'SQUEUE_FEDERATION', 'SQUEUE_LICENSES', 'SQUEUE_LOCAL', 'SQUEUE_NAMES',
+  'SQUEUE_PARTITION', 'SQUEUE_PRIORITY', 'SQUEUE_QOS', 'SQUEUE_SIBLING', 'SQUEUE_STATES', 'SQUEUE_USERS',
+  'SACCT_FORMAT', 'SACCT_FEDERATION', 'SACCT_LOCAL',
+  'SINFO_FORMAT', 'SINFO_SORT', 'SINFO_ALL', 'SINFO_FEDERATION', 'SINFO_LOCAL', 'SINFO_PARTITION',
+  'SCONTROL_ALL', 'SCONTROL_FEDERATION', 'SCONTROL_FUTURE', 'SCONTROL_LOCAL', 'SCONTROL_SIBLING',
+  'SACCTMGR_FEDERATION', 'SACCTMGR_LOCAL', 'SPRIO_FORMAT', 'SSHARE_FORMAT', 'SSTAT_FORMAT',
+  'SLURM_TIME_FORMAT', 'SLURM_CLUSTERS',
+] as const;
+
+/**
  * The script a shell runs for argv. The prelude (e.g. `module load slurm`) runs first in the same
  * shell, with its stdout sent to stderr so that nothing it prints can corrupt the command's
- * parsed output.
+ * parsed output; where `module` is not defined in sh (it is a shell function of the login shell),
+ * Environment Modules' and Lmod's own sh initialisation is sourced first.
  */
-export function renderCommand(argv: readonly string[], prelude?: string): string {
-  const cmd = commandLine(argv);
-  if (prelude === undefined || prelude.trim() === '') return cmd;
-  return `{\n${prelude}\n} 1>&2\n${cmd}`;
+export function renderCommand(argv: readonly string[], prelude?: string, environment: CommandEnvironment = 'pinned'): string {
+  const lines: string[] = [];
+  if (prelude !== undefined && prelude.trim() !== '') {
+    lines.push(
+      'if ! command -v module >/dev/null 2>&1 && [ -r "${MODULESHOME:-/nonexistent}/init/sh" ]; then . "$MODULESHOME/init/sh"; fi 1>&2',
+      `{\n${prelude}\n} 1>&2`,
+    );
+  }
+  if (environment === 'pinned') lines.push(`unset ${SLURM_OUTPUT_VARIABLES.join(' ')}; LC_ALL=C; export LC_ALL`);
+  lines.push(commandLine(argv));
+  return lines.join('\n');
 }
 
 /** The connection went away while a command ran: it may or may not have run. */

@@ -105,7 +105,7 @@ export class LocalTransport implements Transport {
   exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     if (this.disposed) return Promise.reject(new UserFacingError('The local transport was closed.', 'Reload the window.'));
     const what = options.label ?? argv[0] ?? 'command';
-    const script = renderCommand(argv, this.options.prelude);
+    const script = renderCommand(argv, this.options.prelude, options.environment);
     const deadline = startDeadline(what, options.timeoutMs ?? this.options.defaultTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS, options.signal);
     const started = Date.now();
     return new Promise<ExecResult>((resolve, reject) => {

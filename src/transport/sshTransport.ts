@@ -31,7 +31,8 @@ import { HostKeyError } from './knownHosts';
 import { AuthCancelledError, AuthFailedError } from './sshAuth';
 import { connectChain, type ConnectTimings, type SshConnection } from './sshConnect';
 import { Semaphore, type Release } from './semaphore';
-import { PidReportParser, killScript, withPidReport } from './remoteProcess';
+import { killScript } from './remoteProcess';
+import { BOOTSTRAP_COMMAND, MarkerGate, frameScript, newMarker } from './remoteScript';
 import { isNoSuchFile, sftpCall, sftpMkdirp, sftpRename } from './sftpOps';
 import type {
   ConnectionState,
@@ -101,6 +102,9 @@ export class SshTransport implements Transport {
   private readonly defaultTimeoutMs: number;
   private readonly backoff: BackoffPolicy;
   private readonly sftpIdleMs: number;
+  /** Separates the login shell's noise from a command's output (see remoteScript.ts). */
+  private readonly marker = newMarker();
+  private loginNoiseNoted = false;
 
   constructor(private readonly options: SshTransportOptions) {
     const t = options.resolved.target;
@@ -287,11 +291,11 @@ export class SshTransport implements Transport {
    * under heavy churn an open can briefly be refused ("open failed") even though we never have more
    * than `maxChannels` open. The command has not started then, so a short retry is always safe.
    */
-  private async openExecChannel(live: Live, command: string): Promise<ClientChannel> {
+  private async openExecChannel(live: Live, script: string): Promise<ClientChannel> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await new Promise<ClientChannel>((resolve, reject) => {
-          live.conn.client.exec(command, (err, channel) => {
+        const channel = await new Promise<ClientChannel>((resolve, reject) => {
+          live.conn.client.exec(BOOTSTRAP_COMMAND, (err, channel) => {
             if (err) return reject(err);
             this.openChannelCount++;
             // Listen for the exit status right here, synchronously: ssh2 parses a whole TCP chunk at
@@ -308,6 +312,9 @@ export class SshTransport implements Transport {
             resolve(channel);
           });
         });
+        // The script travels on stdin (see remoteScript.ts); the caller's input follows it.
+        channel.write(frameScript(script, this.marker));
+        return channel;
       } catch (err) {
         const refused = /open failed|resource shortage|administratively prohibited/i.test(errorMessage(err));
         if (!refused || live.closed || attempt >= OPEN_RETRIES) throw err;
@@ -346,13 +353,14 @@ export class SshTransport implements Transport {
   ): Promise<{ channel: ClientChannel; stop(): void }> {
     let channel: ClientChannel;
     try {
-      channel = await this.openExecChannel(live, withPidReport(script));
+      channel = await this.openExecChannel(live, script);
     } catch (err) {
       release();
       if (live.closed) throw new ConnectionLostError(what, this.label);
       throw new UserFacingError(`Could not start ${what} on ${this.label}: ${errorMessage(err)}`, 'Try again; if it persists, reconnect.');
     }
-    const pidParser = new PidReportParser();
+    const outGate = new MarkerGate(this.marker);
+    const errGate = new MarkerGate(this.marker);
     let exit: { code: number | null; signal?: string } = { code: null };
     let error: Error | undefined;
     let ended = false;
@@ -362,8 +370,11 @@ export class SshTransport implements Transport {
       if (ended) return;
       ended = true;
       client.removeListener('close', onConnClose);
-      const rest = pidParser.flush();
+      const out = outGate.flush();
+      if (out.length > 0) io.onStdout(out);
+      const rest = errGate.flush();
       if (rest.length > 0) io.onStderr(rest);
+      this.noteLoginNoise(outGate.noise.length + errGate.noise.length);
       io.onEnd(exit, error);
     };
     const onConnClose = (): void => {
@@ -371,16 +382,20 @@ export class SshTransport implements Transport {
       release();
       end();
     };
-    channel.on('data', (d: Buffer) => io.onStdout(d));
+    channel.on('data', (d: Buffer) => {
+      const own = outGate.push(d);
+      if (own.length > 0) io.onStdout(own);
+    });
     let killSent = false;
     const killIfKnown = (): void => {
-      const pid = pidParser.pid;
+      const pid = errGate.pid;
       if (killSent || pid === undefined || live.closed) return;
       killSent = true;
-      void this.killRemote(live, pid, what);
+      // The channel closes once the process group is gone, so a freed slot means a finished process.
+      void this.killRemote(live, pid, what).finally(() => channel.close());
     };
     channel.stderr.on('data', (d: Buffer) => {
-      const own = pidParser.push(d);
+      const own = errGate.push(d);
       if (stopRequested) killIfKnown(); // stopped before the pid report arrived
       if (own.length > 0) io.onStderr(own);
     });
@@ -402,9 +417,18 @@ export class SshTransport implements Transport {
         // channel already closing
       }
       killIfKnown();
-      channel.close();
+      // Before its pid report the script is still starting (a slow login): the report comes first,
+      // so wait a moment for it; a login that never gets there has nothing of ours to kill.
+      if (!killSent) setTimeout(() => (killSent ? undefined : channel.close()), 3_000).unref();
     };
     return { channel, stop };
+  }
+
+  /** Says once per transport that the login prints on its own (a dotfile banner): useful when debugging a site. */
+  private noteLoginNoise(bytes: number): void {
+    if (bytes === 0 || this.loginNoiseNoted) return;
+    this.loginNoiseNoted = true;
+    this.log.info(`[${this.label}] the login shell prints ${bytes} bytes before each command (startup files or banner); ignored`);
   }
 
   /** Kills a remote process group over a reserved channel slot (never queued behind the work it ends). */
@@ -431,7 +455,7 @@ export class SshTransport implements Transport {
 
   exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const what = options.label ?? argv[0] ?? 'command';
-    const script = renderCommand(argv, this.prelude);
+    const script = renderCommand(argv, this.prelude, options.environment);
     const deadline = startDeadline(what, options.timeoutMs ?? this.defaultTimeoutMs, options.signal);
     const run = async (): Promise<ExecResult> => {
       try {
@@ -484,7 +508,8 @@ export class SshTransport implements Transport {
       }).then(
         (started) => {
           stop = started.stop;
-          if (signal.aborted || settled) stop();
+          if (signal.aborted) onAbort();
+          else if (settled) stop();
           else signal.addEventListener('abort', onAbort, { once: true });
           if (options.stdin !== undefined) started.channel.end(options.stdin);
           else started.channel.end();

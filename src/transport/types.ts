@@ -7,6 +7,14 @@
  */
 import type { Event, IDisposable } from '../core/disposable';
 
+/**
+ * `pinned` (the default): Slurm's output variables unset and LC_ALL=C, so what we parse and match
+ * never depends on the user's environment. `login`: the environment exactly as the login gives it,
+ * for commands whose environment a job inherits (`sbatch` exports it to the job) and whose output
+ * we do not parse beyond a job id.
+ */
+export type CommandEnvironment = 'pinned' | 'login';
+
 export interface ExecOptions {
   /** Hard time budget; on expiry the remote process is signalled and CommandTimeoutError thrown. */
   timeoutMs?: number;
@@ -22,6 +30,8 @@ export interface ExecOptions {
    * caller gets an error saying the command may or may not have run.
    */
   idempotent?: boolean;
+  /** See CommandEnvironment; default `pinned`. */
+  environment?: CommandEnvironment;
 }
 
 /** Time budget and cancellation for file operations (SFTP or fs). */

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { Semaphore } from '../../src/transport/semaphore';
 import { backoffDelayMs, DEFAULT_BACKOFF } from '../../src/transport/backoff';
 import { CancelledError } from '../../src/core/errors';
-import { renderCommand } from '../../src/transport/commandRunner';
+import { SLURM_OUTPUT_VARIABLES, renderCommand } from '../../src/transport/commandRunner';
 
 describe('Semaphore', () => {
   it('never lets more than capacity run, and runs everything queued (FIFO)', async () => {
@@ -80,9 +80,21 @@ describe('backoff', () => {
 });
 
 describe('renderCommand', () => {
-  it('quotes argv and sends the prelude output to stderr', () => {
-    assert.equal(renderCommand(['squeue', '-u', "o'brien"]), "squeue -u 'o'\\''brien'");
-    assert.equal(renderCommand(['squeue'], 'module load slurm'), '{\nmodule load slurm\n} 1>&2\nsqueue');
-    assert.equal(renderCommand(['squeue'], '   '), 'squeue');
+  const pin = `unset ${SLURM_OUTPUT_VARIABLES.join(' ')}; LC_ALL=C; export LC_ALL`;
+  it('quotes argv, pins the environment after the prelude, sends the prelude output to stderr', () => {
+    assert.equal(renderCommand(['squeue', '-u', "o'brien"]), `${pin}\nsqueue -u 'o'\\''brien'`);
+    const withPrelude = renderCommand(['squeue'], 'module load slurm').split('\n');
+    assert.match(withPrelude[0] ?? '', /MODULESHOME/);
+    assert.deepEqual(withPrelude.slice(1), ['{', 'module load slurm', '} 1>&2', pin, 'squeue']);
+    assert.equal(renderCommand(['squeue'], '   '), `${pin}\nsqueue`);
+  });
+  it('leaves the login environment alone for commands a job inherits (sbatch)', () => {
+    assert.equal(renderCommand(['sbatch', 'x'], undefined, 'login'), 'sbatch x');
+  });
+  it('unsets every variable that changes what squeue, sacct, sinfo and scontrol print', () => {
+    for (const v of ['SQUEUE_FORMAT', 'SQUEUE_FORMAT2', 'SQUEUE_SORT', 'SACCT_FORMAT', 'SINFO_FORMAT', 'SLURM_TIME_FORMAT', 'SLURM_CLUSTERS']) {
+      assert.ok((SLURM_OUTPUT_VARIABLES as readonly string[]).includes(v), v);
+    }
+    assert.ok(!(SLURM_OUTPUT_VARIABLES as readonly string[]).some((v) => v.startsWith('SBATCH_') || v === 'SLURM_CONF'));
   });
 });
