@@ -51,7 +51,8 @@ export async function submitWith(services: Services, options: SubmitCommandOptio
     const cluster = session.profileName;
     const jobId = String(result.jobId);
     logger.info(`[${cluster}] submitted ${job.scriptName} as job ${jobId} in ${result.workDir}${job.overrides.length ? ` with ${describeOverrides(job.overrides)}` : ''}`);
-    void afterSubmit(services, cluster, jobId, result.warnings);
+    // sbatch's answer was lost but the job was found by its marker: say so with the usual note.
+    void afterSubmit(services, cluster, jobId, result.warnings, result.recovered);
     for (const note of synced?.notes ?? []) void vscode.window.showWarningMessage(`Folder sync: ${note}`);
     const syncedInfo = synced ? { synced: { remoteDir: synced.remoteDir, uploaded: synced.uploaded, notes: synced.notes } } : {};
     return { ok: true, cluster, jobId: result.jobId, remoteDir: result.remoteDir, workDir: result.workDir, script: job.script, overrides: job.overrides, ...syncedInfo };
@@ -60,7 +61,7 @@ export async function submitWith(services: Services, options: SubmitCommandOptio
   }
 }
 
-async function afterSubmit(services: Services, cluster: string, jobId: string, warnings: string[]): Promise<void> {
+async function afterSubmit(services: Services, cluster: string, jobId: string, warnings: string[], recovered?: string): Promise<void> {
   const session = services.registry.get(cluster);
   const all = await vscode.commands.getCommands(true);
   // Reveal polls at once when the job is not in the list yet; otherwise poll ourselves.
@@ -72,7 +73,7 @@ async function afterSubmit(services: Services, cluster: string, jobId: string, w
     void Promise.resolve(vscode.commands.executeCommand('slurm.followLog', { profileName: cluster, jobId })).catch((err: unknown) => logger.debug(`followLog: ${errorMessage(err)}`));
   }
   const actions = canFollow ? ['Follow log', 'Cancel job'] : ['Cancel job'];
-  const note = warnings.length ? ` (sbatch: ${warnings.join(' ')})` : '';
+  const note = `${warnings.length ? ` (sbatch: ${warnings.join(' ')})` : ''}${recovered ? ` ${recovered}` : ''}`;
   const choice = await vscode.window.showInformationMessage(`Submitted job ${jobId} to ${cluster}.${note}`, ...actions);
   if (choice === 'Follow log') void vscode.commands.executeCommand('slurm.followLog', { profileName: cluster, jobId });
   if (choice === 'Cancel job' && session) {

@@ -1,9 +1,11 @@
 /**
  * Upload and submit: the job's files go into a fresh folder under the profile's remote root
  * (atomic writes through Transport.writeFile), then `sbatch --parsable --chdir=<folder> <script>`
- * runs there. If anything fails — upload, sbatch's refusal, a timeout, cancellation — the folder is
- * removed again, so nothing is left behind. A `--test-only` check uploads, asks, and always removes.
- * VS Code-free.
+ * runs there. If the upload fails or sbatch refuses (exits non-zero), the folder is removed again,
+ * so nothing is left behind. If sbatch's answer is lost (timeout, dropped connection, cancel while it
+ * ran) the job may be queued: the folder is kept and the job is looked up by its marker
+ * (sbatchOutcome.ts) — found, the submit goes on as usual; not found, the user is told so and
+ * where the folder is. A `--test-only` check uploads, asks, and always removes. VS Code-free.
  */
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
@@ -16,6 +18,7 @@ import type { SlurmCall } from '../slurm/call';
 import type { Transport } from '../transport/types';
 import type { UploadFile } from './compose';
 import { explainSbatchError, type RequestContext, type SbatchErrorExplanation } from './sbatchErrors';
+import { SubmitOutcomeUnknownError, findJobByMarker, foundNotice, newSubmitMarker, sbatchOutcomeUnknown, userSetsComment, type SubmitIdentity } from './sbatchOutcome';
 
 export interface SubmitRequest {
   /** Profile's remote root, e.g. "~/.slurm-workbench" or an absolute path. */
@@ -46,6 +49,10 @@ export interface SubmittedJob extends SubmitResult {
   scriptPath: string;
   /** The job's working directory (`--chdir`): `chdir` when given, else `remoteDir`. */
   workDir: string;
+  /** `swb:<token>`, the job's --comment, unless the script or arguments set their own. */
+  marker?: string;
+  /** Set when sbatch's answer was lost and the job was found by its marker: what happened, for the user. */
+  recovered?: string;
 }
 
 /** sbatch refused the job: its message verbatim plus the recognised cause. */
@@ -121,14 +128,30 @@ function refusal(err: unknown, req: SubmitRequest): unknown {
 
 export async function submitRemote(transport: Transport, req: SubmitRequest, options: RemoteOptions): Promise<SubmittedJob> {
   const { remoteDir, scriptPath } = await upload(transport, req, options);
-  try {
-    if (options.signal?.aborted) throw new CancelledError('Submit');
-    const workDir = req.chdir ?? remoteDir;
-    const result = await runCall(transport, sbatchCall({ script: scriptPath, chdir: workDir, extra: req.sbatchArgs ?? [] }), options);
-    return { ...result, remoteDir, scriptPath, workDir };
-  } catch (err) {
+  if (options.signal?.aborted) {
     await removeQuietly(transport, remoteDir);
-    throw refusal(err, req);
+    throw new CancelledError('Submit');
+  }
+  const args = req.sbatchArgs ?? [];
+  const identity: SubmitIdentity = { scriptPath, ...(userSetsComment(req.files, req.scriptName, args) ? {} : { marker: newSubmitMarker() }) };
+  const extra = identity.marker ? [...args, `--comment=${identity.marker}`] : args;
+  const workDir = req.chdir ?? remoteDir;
+  const marker = identity.marker ? { marker: identity.marker } : {};
+  try {
+    const result = await runCall(transport, sbatchCall({ script: scriptPath, chdir: workDir, extra }), options);
+    return { ...result, remoteDir, scriptPath, workDir, ...marker };
+  } catch (err) {
+    if (!sbatchOutcomeUnknown(err)) {
+      await removeQuietly(transport, remoteDir);
+      throw refusal(err, req);
+    }
+    // sbatch may have queued the job: keep its folder and ask the cluster before saying anything.
+    logger.warn(`[${transport.label}] sbatch's answer was lost (${errorMessage(err)}); looking for ${identity.marker ?? scriptPath}`);
+    const lookup = await findJobByMarker(transport, identity);
+    if (lookup.found === undefined) throw new SubmitOutcomeUnknownError(remoteDir, identity, lookup, err);
+    const recovered = foundNotice(lookup.found, identity, err, lookup.via);
+    logger.info(`[${transport.label}] ${recovered}`);
+    return { jobId: lookup.found, warnings: [], remoteDir, scriptPath, workDir, ...marker, recovered };
   }
 }
 
