@@ -8,6 +8,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 [[ $(id -u) == 0 ]] || sw_die "run as root: sudo bash $0"
 sw_lock
 
+# The no-accounting flavor shares this host's munge: stopped first (not inside the 24.11 root).
+[[ -n ${SW_OVERLAY:-} ]] || bash "$SW_CLUSTER_DIR/flavor-noacct.sh" down
 stop_sshd bastion
 stop_sshd login
 stop_slurm

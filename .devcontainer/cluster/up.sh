@@ -57,6 +57,8 @@ if [[ ${SW_GUEST:-0} == 1 ]]; then
 fi
 sw_stage bed sw_write_bed
 sw_stage wait sw_wait_ready
+# The third, small cluster without accounting (flavor-noacct.sh): its own ports, same munge.
+sw_stage noacct bash "$SW_CLUSTER_DIR/flavor-noacct.sh" up
 total=$((($(sw_now_us) - t_start) / 10000))
 
 printf '[cluster] up in %d.%02d s: cluster "%s", Slurm %s, nodes %s, partitions %s\n' \
