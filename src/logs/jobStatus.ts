@@ -4,11 +4,12 @@
  * One watcher per cluster asks about ALL followed jobs in one call per cycle: `squeue --states=all
  * --array --jobs=...` (knows pending/running jobs and finished ones for MinJobAge, with their exit
  * code), then `sacct` for the ids squeue no longer knows. A job neither knows is reported as
- * `undefined` (the follower decides how long to wait for it).
+ * `undefined` (the follower decides how long to wait for it). On a cluster without accounting
+ * sacct is asked once per connection (slurm/accounting.ts): squeue's answer is all there is.
  */
 import { errorMessage } from '../core/errors';
 import { logger } from '../core/logger';
-import { formatExitCode, runCall, sacctCall, squeueCall, type ClusterContext, type JobPhase } from '../slurm';
+import { formatExitCode, runAccountingCall, runCall, sacctCall, squeueCall, type ClusterContext, type JobPhase } from '../slurm';
 import type { Transport } from '../transport/types';
 
 export interface JobStatus {
@@ -54,8 +55,8 @@ export function slurmJobStatusLookup(
     }
     const missing = ids.filter((id) => !out.has(id));
     if (missing.length > 0) {
-      const accounted = await runCall(transport, sacctCall(ctx, missing), { signal, timeoutMs: options.timeoutMs });
-      for (const job of accounted) {
+      const answer = await runAccountingCall(transport, sacctCall(ctx, missing), { signal, timeoutMs: options.timeoutMs });
+      for (const job of answer.available ? answer.value : []) {
         if (!wanted.has(job.id.text) || out.has(job.id.text)) continue;
         out.set(job.id.text, {
           id: job.id.text,

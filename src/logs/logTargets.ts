@@ -2,10 +2,11 @@
  * Which files to follow for a job id: the Slurm layer's resolved paths (squeue's raw patterns
  * expanded the way slurmstepd names files, see slurm/logPath.ts). An array id gives one target per
  * task, pending ones included (`--array` lists them one by one). A job that has left squeue falls
- * back to sacct and Slurm's default file name in its work dir, and says that it guessed.
+ * back to sacct and Slurm's default file name in its work dir, and says that it guessed. Without
+ * accounting (asked once per connection) only squeue's answer counts: MinJobAge after its end.
  */
 import { UserFacingError } from '../core/errors';
-import { resolveLogPaths, runCall, sacctCall, squeueCall, type ClusterContext } from '../slurm';
+import { resolveLogPaths, runAccountingCall, runCall, sacctCall, squeueCall, type ClusterContext } from '../slurm';
 import type { JobRow } from '../session/jobRow';
 import type { Transport } from '../transport/types';
 import type { LogTarget } from './jobLogFollower';
@@ -54,9 +55,15 @@ export async function resolveTargets(
   }
   if (fromQueue.length > 0) return fromQueue;
 
-  const accounted = await runCall(transport, sacctCall(ctx, [jobId]), options);
+  const answer = await runAccountingCall(transport, sacctCall(ctx, [jobId]), options);
+  if (!answer.available) {
+    throw new UserFacingError(
+      `Job ${jobId} is not known to squeue on ${profileName}, and this cluster has no Slurm accounting (sacct) to look it up.`,
+      'Without accounting Slurm forgets a job MinJobAge (5 minutes by default) after it ends; open its output file from the work directory instead.',
+    );
+  }
   const out: ResolvedTarget[] = [];
-  for (const job of accounted) {
+  for (const job of answer.value) {
     if (!job.workDir) continue;
     const paths = resolveLogPaths({
       rawJobId: job.rawJobId,

@@ -23,6 +23,11 @@ export interface ClusterSnapshot {
   /** True until the first poll finished (successfully or not). */
   readonly loading: boolean;
   readonly lastUpdated?: number;
+  /**
+   * Facts about the cluster the user should know, each raised once per session and kept here
+   * (e.g. "no Slurm accounting"): shown beside the jobs, never as an error.
+   */
+  readonly notices: readonly string[];
 }
 
 export interface ClusterChange {
@@ -42,13 +47,18 @@ export class ClusterSession extends Disposable {
   private readonly onDidChangeEmitter = this._register(new Emitter<ClusterChange>());
   readonly onDidChange = this.onDidChangeEmitter.event;
   private readonly onDidJobEventsEmitter = this._register(new Emitter<JobEvent[]>());
-  /** Typed job events of each poll (added, state changed, finished — confirmed by sacct). */
+  /** Typed job events of each poll (added, state changed, finished — confirmed by sacct, or by slurmctld without accounting). */
   readonly onDidJobEvents = this.onDidJobEventsEmitter.event;
+  private readonly onDidNoticeEmitter = this._register(new Emitter<string>());
+  /** A new notice (see ClusterSnapshot.notices), fired once per notice per session. */
+  readonly onDidNotice = this.onDidNoticeEmitter.event;
   private readonly poller: Poller<TrackerPoll>;
   private readonly tracker: JobTracker;
   private commandTimeoutMs: number;
   private byId = new Map<string, JobRow>();
   private current: ClusterSnapshot;
+  /** The notices the last change event carried, so a new one makes `accept` fire a change. */
+  private shownNotices: readonly string[] = [];
 
   constructor(
     readonly profileName: string,
@@ -60,7 +70,7 @@ export class ClusterSession extends Disposable {
     this.commandTimeoutMs = options.commandTimeoutMs;
     this.tracker = new JobTracker({ ...DEFAULT_TRACKER_OPTIONS, ...options.tracker });
     if (options.seedFinished) this.tracker.seedFinished(options.seedFinished);
-    this.current = { profileName, connection: transport.state, jobs: [], stale: false, loading: true };
+    this.current = { profileName, connection: transport.state, jobs: [], stale: false, loading: true, notices: [] };
     this.poller = this._register(
       new Poller((signal, reason) => {
         const opts = { signal, timeoutMs: this.commandTimeoutMs };
@@ -69,6 +79,7 @@ export class ClusterSession extends Disposable {
     );
     this._register(this.poller.onDidPoll((outcome) => {
       if (outcome.ok) {
+        this.addNotices(outcome.value.notices);
         this.accept(outcome.value.jobs, outcome.at);
         if (outcome.value.events.length > 0) this.onDidJobEventsEmitter.fire(outcome.value.events);
       }
@@ -135,8 +146,20 @@ export class ClusterSession extends Disposable {
     const diff = diffSnapshots(this.byId, next, sameJobRow);
     this.byId = next;
     const hadError = this.current.error !== undefined || this.current.loading;
-    this.current = { profileName: this.profileName, connection: this.transport.state, jobs, stale: false, loading: false, lastUpdated: at };
-    if (hadError || !isEmptyDiff(diff)) this.onDidChangeEmitter.fire({ snapshot: this.current, diff });
+    const noticesChanged = this.current.notices !== this.shownNotices;
+    this.current = { profileName: this.profileName, connection: this.transport.state, jobs, stale: false, loading: false, lastUpdated: at, notices: this.current.notices };
+    this.shownNotices = this.current.notices;
+    if (hadError || noticesChanged || !isEmptyDiff(diff)) this.onDidChangeEmitter.fire({ snapshot: this.current, diff });
+  }
+
+  private addNotices(notices: readonly string[]): void {
+    const fresh = notices.filter((n) => !this.current.notices.includes(n));
+    if (fresh.length === 0) return;
+    this.current = { ...this.current, notices: [...this.current.notices, ...fresh] };
+    for (const notice of fresh) {
+      logger.warn(`[${this.profileName}] ${notice}`);
+      this.onDidNoticeEmitter.fire(notice);
+    }
   }
 
   private update(snapshot: ClusterSnapshot): void {

@@ -8,9 +8,16 @@
  *   history       ONE sacct over the last N days, only on the first poll, on manual refresh and
  *                 every `historyEveryMs` — not every cycle.
  *
+ * Without accounting (sacct: "Slurm accounting storage is disabled", common on small clusters) the
+ * first sacct says so, sacct is never asked again on this tracker (nor on its connection, see
+ * slurm/accounting.ts), one notice is raised, and the ids that left the queue are asked of
+ * slurmctld instead: ONE `squeue --states=all --jobs=...`, which knows finished jobs with their
+ * final state and exit code for MinJobAge (5 minutes by default).
+ *
  * It emits typed events computed by diffing snapshots. VS Code-free; the transport is the only I/O.
  */
-import { formatDuration, formatExitCode, resolveLogPaths, runCall, sacctCall, sacctWindowCall, squeueCall, type AccountingJob, type ClusterContext, type Job } from '../slurm';
+import { formatDuration, formatExitCode, resolveLogPaths, runCall, sacctCall, sacctWindowCall, squeueCall, type AccountingJob, type ClusterContext, type Job, type JobId, type SlurmCall, accountingAnswer, runAccountingCall, type AccountingAnswer } from '../slurm';
+
 import type { RefreshReason } from '../poller/poller';
 import type { Transport } from '../transport/types';
 import { sameJobRow, type JobRow } from './jobRow';
@@ -44,15 +51,28 @@ export interface TrackerPoll {
   events: JobEvent[];
   /** The remote calls this cycle made, for tests and logs. */
   calls: string[];
+  /** Facts about the cluster the user should hear of, each raised once per tracker (e.g. no accounting). */
+  notices: string[];
 }
 
 export interface CallRunner {
   context(): Promise<ClusterContext>;
-  run<T>(call: import('../slurm').SlurmCall<T>): Promise<T>;
+  run<T>(call: SlurmCall<T>): Promise<T>;
+  /**
+   * Runs an accounting call (sacct); "accounting is disabled" is an answer, remembered per
+   * connection. Without it the tracker runs the call with `run` and reads that answer itself.
+   */
+  accounting?<T>(call: SlurmCall<T>): Promise<AccountingAnswer<T>>;
 }
 
 export function transportRunner(transport: Transport, ctx: () => Promise<ClusterContext>, opts: { signal?: AbortSignal; timeoutMs?: number }): CallRunner {
-  return { context: ctx, run: (call) => runCall(transport, call, opts) };
+  return { context: ctx, run: (call) => runCall(transport, call, opts), accounting: (call) => runAccountingCall(transport, call, opts) };
+}
+
+/** A job's end as one source reports it: its id, and its row (keeping what was known while queued). */
+interface FinalRecord {
+  id: JobId;
+  row(whileQueued?: JobRow): JobRow;
 }
 
 export class JobTracker {
@@ -68,6 +88,8 @@ export class JobTracker {
   private arraysToAsk = new Map<string, { row: JobRow; cycles: number }>();
   private lastHistoryAt = Number.NEGATIVE_INFINITY;
   private first = true;
+  /** Set once sacct said this cluster has no accounting: sacct is not asked again. */
+  private noAccounting: string | undefined;
 
   constructor(
     private readonly options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
@@ -93,9 +115,25 @@ export class JobTracker {
     Object.assign(this.options, options);
   }
 
+  /** The notice when sacct said this cluster has no accounting (finished jobs then come from slurmctld). */
+  get accountingNotice(): string | undefined {
+    return this.noAccounting;
+  }
+
   async poll(runner: CallRunner, reason: RefreshReason): Promise<TrackerPoll> {
     const calls: string[] = [];
     const events: JobEvent[] = [];
+    const notices: string[] = [];
+    /** sacct, unless the cluster said it has no accounting; undefined then (and the notice is raised once). */
+    const ask = async <T>(call: SlurmCall<T>): Promise<T | undefined> => {
+      if (this.noAccounting !== undefined) return undefined;
+      calls.push('sacct');
+      const answer = runner.accounting ? await runner.accounting(call) : await accountingAnswer(() => runner.run(call));
+      if (answer.available) return answer.value;
+      this.noAccounting = answer.notice;
+      notices.push(answer.notice);
+      return undefined;
+    };
     const ctx = await runner.context();
 
     calls.push('squeue');
@@ -123,27 +161,35 @@ export class JobTracker {
     const wantHistory = this.first || reason === 'manual' || this.now() - this.lastHistoryAt >= this.options.historyEveryMs;
     const records: AccountingJob[] = [];
     if (wantHistory) {
-      calls.push('sacct');
-      records.push(...(await runner.run(sacctWindowCall(ctx, this.options.historyDays))));
+      records.push(...((await ask(sacctWindowCall(ctx, this.options.historyDays))) ?? []));
       this.lastHistoryAt = this.now();
     }
     // Ids the window did not answer for (e.g. held jobs cancelled before starting) are asked by id.
     const answered = new Set(records.map((r) => r.id.text));
     const toAsk = [...this.unconfirmed.keys()].filter((id) => !answered.has(id));
     for (const arrayId of this.arraysToAsk.keys()) if (!toAsk.includes(arrayId)) toAsk.push(arrayId);
+    const finals: FinalRecord[] = [];
     if (toAsk.length > 0) {
-      calls.push('sacct');
-      records.push(...(await runner.run(sacctCall(ctx, toAsk))));
+      const accounted = await ask(sacctCall(ctx, toAsk));
+      if (accounted) records.push(...accounted);
+      else {
+        // No accounting: slurmctld still knows jobs that ended less than MinJobAge ago. --array
+        // lists an array's tasks one by one, as sacct does when asked for the array's id.
+        calls.push('squeue');
+        const ended = await runner.run(squeueCall(ctx, { jobIds: toAsk, includeFinished: true, expandArrays: true }));
+        for (const job of ended) if (job.state.phase === 'finished') finals.push({ id: job.id, row: (q) => rowFromController(job, q) });
+      }
     }
+    for (const rec of records) if (isFinalRecord(rec)) finals.push({ id: rec.id, row: (q) => rowFromSacct(rec, q) });
 
-    for (const rec of records) {
+    for (const rec of finals) {
       const id = rec.id.text;
-      if (this.active.has(id) || !isFinalRecord(rec)) continue;
+      if (this.active.has(id)) continue;
       const pending = this.unconfirmed.get(id);
       const known = this.finished.get(id);
       const viaArray = rec.id.kind === 'arrayTask' && !known ? this.arraysToAsk.get(String(rec.id.arrayJobId)) : undefined;
       this.unconfirmed.delete(id);
-      const row = rowFromSacct(rec, pending?.row ?? known);
+      const row = rec.row(pending?.row ?? known);
       if (pending || viaArray) events.push({ kind: 'finished', job: row, before: pending?.row ?? viaArray?.row });
       if (!known || !sameJobRow(known, row)) this.finished.set(id, row);
     }
@@ -157,9 +203,10 @@ export class JobTracker {
     this.trimFinished();
     this.first = false;
 
-    const unconfirmedRows = [...this.unconfirmed.values()].map((u) => ({ ...u.row, state: u.row.state === 'PENDING' ? u.row.state : 'COMPLETING', reason: 'left the queue; waiting for accounting' }));
+    const waitingFor = this.noAccounting === undefined ? 'waiting for accounting' : 'asking slurmctld for its end';
+    const unconfirmedRows = [...this.unconfirmed.values()].map((u) => ({ ...u.row, state: u.row.state === 'PENDING' ? u.row.state : 'COMPLETING', reason: `left the queue; ${waitingFor}` }));
     const finishedRows = [...this.finished.values()].sort((a, b) => (b.endTime ?? 0) - (a.endTime ?? 0));
-    return { jobs: [...queue, ...unconfirmedRows, ...finishedRows], events, calls };
+    return { jobs: [...queue, ...unconfirmedRows, ...finishedRows], events, calls, notices };
   }
 
   private trimFinished(): void {
@@ -206,6 +253,23 @@ export function rowFromSqueue(job: Job): JobRow {
     gpus: job.gpus,
     dependency: job.dependency,
     source: 'squeue',
+  };
+}
+
+/**
+ * A finished job as slurmctld reports it (squeue --states=all, within MinJobAge): the final state,
+ * exit code, elapsed and end time, on clusters without accounting. Log paths are the ones resolved
+ * while it was queued when known (the same squeue fields resolve them otherwise).
+ */
+export function rowFromController(job: Job, whileQueued?: JobRow): JobRow {
+  const row = rowFromSqueue(job);
+  return {
+    ...row,
+    stdoutPath: whileQueued?.stdoutPath ?? row.stdoutPath,
+    stderrPath: whileQueued?.stderrPath ?? row.stderrPath,
+    elapsed: formatDuration(job.timeUsed),
+    startTime: ms(job.startTime),
+    endTime: ms(job.endTime),
   };
 }
 

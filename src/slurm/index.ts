@@ -24,6 +24,8 @@ export { squeueCall, squeueArgv, parseSqueue, SQUEUE_FIELDS } from './squeue';
 export type { AccountingJob } from './sacct';
 export { sacctCall, sacctArgv, parseSacct, SACCT_FIELDS, SACCT_MAX_IDS } from './sacct';
 export { sacctWindowCall, sacctWindowArgv, FINISHED_STATE_CODES } from './sacctWindow';
+export type { AccountingAnswer } from './accounting';
+export { runAccountingCall, accountingAnswer, accountingDisabledOn, isAccountingDisabled, NO_ACCOUNTING_NOTICE } from './accounting';
 export type { ScontrolJob, ScontrolJobAction } from './scontrol';
 export { scontrolShowJobCall, scontrolShowJobArgv, parseScontrolShowJob, parseKeyValueLine, scontrolActionCall, scontrolUpdateJobCall } from './scontrol';
 export type { ClusterInfo, NodeInfo, PartitionInfo } from './sinfo';

@@ -192,6 +192,8 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
     if (snap.error !== undefined) {
       out.push(new MessageNode(name, `${snap.error} — Retry`, 'error', { title: 'Retry', command: 'slurm.refresh', arguments: [name] }, snap.error));
     }
+    // Facts about the cluster (e.g. no accounting), raised once per session: a warning, not an error.
+    for (const notice of snap.notices) out.push(new MessageNode(name, notice, 'warning', undefined, notice));
     if (snap.loading) {
       out.push(new MessageNode(name, 'Loading jobs…', 'loading~spin'));
       return out;
@@ -228,7 +230,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
    */
   private patchInPlace(cache: ClusterCache, snap: ClusterSnapshot): JobsTreeNode[] | undefined {
     const prev = cache.snapshot;
-    if (!cache.children || !prev || prev.error !== snap.error || prev.loading !== snap.loading || prev.stale !== snap.stale || prev.jobs.length !== snap.jobs.length) return undefined;
+    if (!cache.children || !prev || prev.error !== snap.error || prev.loading !== snap.loading || prev.stale !== snap.stale || prev.notices !== snap.notices || prev.jobs.length !== snap.jobs.length) return undefined;
     const changed: JobsTreeNode[] = [];
     for (const job of snap.jobs) {
       const node = cache.jobNodes.get(job.id);
