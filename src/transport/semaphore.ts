@@ -16,8 +16,22 @@ export class Semaphore {
   private inUse = 0;
   private readonly queue: Waiter[] = [];
 
-  constructor(readonly capacity: number) {
+  constructor(private cap: number) {
+    if (!Number.isInteger(cap) || cap < 1) throw new Error(`Semaphore capacity must be a positive integer, got ${cap}`);
+  }
+
+  get capacity(): number {
+    return this.cap;
+  }
+
+  /**
+   * Changes the bound (a server that allows fewer sessions than we assumed). Holders over a smaller
+   * bound keep their slots; new grants wait until the count is below it.
+   */
+  resize(capacity: number): void {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`Semaphore capacity must be a positive integer, got ${capacity}`);
+    this.cap = capacity;
+    this.pump();
   }
 
   get active(): number {
@@ -31,7 +45,7 @@ export class Semaphore {
   /** Resolves with a release function (idempotent) once a slot is free. */
   acquire(signal?: AbortSignal): Promise<Release> {
     if (signal?.aborted) return Promise.reject(new CancelledError());
-    if (this.inUse < this.capacity && this.queue.length === 0) {
+    if (this.inUse < this.cap && this.queue.length === 0) {
       this.inUse++;
       return Promise.resolve(this.makeRelease());
     }
@@ -76,13 +90,17 @@ export class Semaphore {
     return () => {
       if (released) return;
       released = true;
-      const next = this.queue.shift();
-      if (next) {
-        // The slot passes straight to the next waiter: inUse stays the same.
-        next.grant(this.makeRelease());
-      } else {
-        this.inUse--;
-      }
+      this.inUse--;
+      this.pump();
     };
+  }
+
+  /** Grants queued waiters, first come first served, while slots are free. */
+  private pump(): void {
+    while (this.inUse < this.cap && this.queue.length > 0) {
+      const next = this.queue.shift() as Waiter;
+      this.inUse++;
+      next.grant(this.makeRelease());
+    }
   }
 }

@@ -20,7 +20,8 @@ export async function sftpRename(sftp: SFTPWrapper, from: string, to: string): P
     // POSIX rename replaces the target atomically; plain SFTP rename refuses an existing target.
     await sftpCall<void>((cb) => sftp.ext_openssh_rename(from, to, cb));
   } catch (err) {
-    if (!/not supported/i.test(errorMessage(err))) throw err;
+    // ssh2 says "Server does not support this extended request" when the server lacks the extension.
+    if (!/not support/i.test(errorMessage(err))) throw err;
     await sftpCall<void>((cb) => sftp.unlink(to, cb)).catch(() => undefined);
     await sftpCall<void>((cb) => sftp.rename(from, to, cb));
   }

@@ -65,7 +65,14 @@ export interface SshTransportOptions {
   defaultTimeoutMs?: number;
   /** Close the SFTP session after this long unused (it holds a channel). */
   sftpIdleMs?: number;
+  /**
+   * This transport is the second connection that carries the long-lived streams of a server whose
+   * MaxSessions is too small to hold a stream and still run commands (see `streamLane`).
+   */
+  streamsOnly?: boolean;
 }
+
+const REFUSED_OPEN = /open failed|resource shortage|administratively prohibited/i;
 
 /** Errors that must wait for the user (lockouts, MITM): no automatic reconnect. */
 function needsUser(err: unknown): boolean {
@@ -96,6 +103,10 @@ export class SshTransport implements Transport {
   private readonly killSlot: Semaphore;
   private readonly streams: Semaphore;
   private openChannelCount = 0;
+  private readonly closeWaiters: (() => void)[] = [];
+  /** Sessions the server allows per connection, measured once per connection before the first stream. */
+  private sessionLimit: { generation: number; limit: Promise<number> } | undefined;
+  private lane: SshTransport | undefined;
   private openRetryCount = 0;
   private sftp: { generation: number; session: Promise<SFTPWrapper>; users: number; idle?: NodeJS.Timeout } | undefined;
   private readonly prelude: string | undefined;
@@ -114,7 +125,9 @@ export class SshTransport implements Transport {
     const budget = Math.max(2, options.maxChannels ?? 8);
     this.channels = new Semaphore(budget - 1);
     this.killSlot = new Semaphore(1);
-    this.streams = new Semaphore(Math.max(1, Math.min(options.maxStreams ?? 4, this.channels.capacity - 1)));
+    this.streams = options.streamsOnly
+      ? new Semaphore(this.channels.capacity)
+      : new Semaphore(Math.max(1, Math.min(options.maxStreams ?? 4, this.channels.capacity - 1)));
     this.prelude = options.resolved.profile.prelude;
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
@@ -189,6 +202,7 @@ export class SshTransport implements Transport {
     this.lifetime.abort(new CancelledError(`Connection to ${this.label}`));
     this.channels.rejectWaiters(new CancelledError('Queued command'));
     this.streams.rejectWaiters(new CancelledError('Queued stream'));
+    this.lane?.dispose();
     void this.disconnect();
     this.stateEmitter.dispose();
   }
@@ -287,11 +301,17 @@ export class SshTransport implements Transport {
   // ---------------------------------------------------------------- channels
 
   /**
-   * Opens an exec channel. sshd frees a session only after it has processed our CHANNEL_CLOSE, so
-   * under heavy churn an open can briefly be refused ("open failed") even though we never have more
-   * than `maxChannels` open. The command has not started then, so a short retry is always safe.
+   * Opens an exec channel. A refused open ("open failed") means the server's session limit is
+   * reached — we never start the command then, so retrying is always safe:
+   * - sshd frees a session only after it has processed our CHANNEL_CLOSE, so under heavy churn an
+   *   open is briefly refused although we hold fewer than `maxChannels`: a short retry.
+   * - A server with a small MaxSessions (1 or 2 at some sites) refuses while our own channels hold
+   *   its sessions: an idle SFTP session is closed at once, the channel bound shrinks to what the
+   *   server allows, and the open waits for one of ours to close (bounded by the caller's signal),
+   *   so work queues on the one connection instead of failing.
    */
-  private async openExecChannel(live: Live, script: string): Promise<ClientChannel> {
+  private async openExecChannel(live: Live, script: string, signal?: AbortSignal): Promise<ClientChannel> {
+    let refusals = 0;
     for (let attempt = 0; ; attempt++) {
       try {
         const channel = await new Promise<ClientChannel>((resolve, reject) => {
@@ -306,9 +326,7 @@ export class SshTransport implements Transport {
             channel.on('exit', (code: number | null, sig?: string) => {
               exitStatuses.set(channel, typeof code === 'number' ? { code } : { code: null, ...(sig ? { signal: sig } : {}) });
             });
-            channel.once('close', () => {
-              this.openChannelCount--;
-            });
+            channel.once('close', () => this.channelClosed());
             resolve(channel);
           });
         });
@@ -316,18 +334,52 @@ export class SshTransport implements Transport {
         channel.write(frameScript(script, this.marker));
         return channel;
       } catch (err) {
-        const refused = /open failed|resource shortage|administratively prohibited/i.test(errorMessage(err));
-        if (!refused || live.closed || attempt >= OPEN_RETRIES) throw err;
+        const refused = REFUSED_OPEN.test(errorMessage(err));
+        if (!refused || live.closed || signal?.aborted) throw err;
         this.openRetryCount++;
+        refusals++;
+        const ours = this.openChannelCount;
+        if (ours > 0) {
+          // Twice in a row with only one or two of ours open: that is the server's limit, not lag.
+          if (refusals >= 2 && ours <= 2 && ours < this.channels.capacity) {
+            this.log.info(`[${this.label}] the server allows only ${ours} session(s) per connection (MaxSessions); work queues`);
+            this.channels.resize(ours);
+          }
+          this.closeIdleSftp();
+          this.log.trace(`[${this.label}] channel refused by the server with ${ours} of ours open: waiting for one to close`);
+          await this.nextChannelClose(Math.min(1_000, 10 * 2 ** attempt), signal);
+          continue;
+        }
+        if (attempt >= OPEN_RETRIES) throw err;
         this.log.trace(`[${this.label}] channel refused by the server (session limit lag), retry ${attempt + 1}`);
         await sleep(10 * 2 ** attempt);
       }
     }
   }
 
+  private channelClosed(): void {
+    this.openChannelCount--;
+    for (const wake of this.closeWaiters.splice(0)) wake();
+  }
+
+  /** Resolves when one of our channels closes, after `maxMs`, or when `signal` aborts. */
+  private nextChannelClose(maxMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, maxMs);
+      signal?.addEventListener('abort', done, { once: true });
+      this.closeWaiters.push(done);
+    });
+  }
+
   /** Waits for a connection and a channel slot; the slot is released by the caller. */
   private async acquire(sem: Semaphore, signal: AbortSignal, what: string): Promise<{ live: Live; release: Release }> {
     await raceSignal(this.ensureConnected(), signal, what);
+    if (sem.active >= sem.capacity) this.closeIdleSftp(); // an unused SFTP session must not make work wait
     const release = await sem.acquire(signal);
     try {
       // The connection may have changed while we queued.
@@ -350,10 +402,11 @@ export class SshTransport implements Transport {
     what: string,
     release: Release,
     io: { onStdout(d: Buffer): void; onStderr(d: Buffer): void; onEnd(exit: { code: number | null; signal?: string }, error?: Error): void },
+    signal?: AbortSignal,
   ): Promise<{ channel: ClientChannel; stop(): void }> {
     let channel: ClientChannel;
     try {
-      channel = await this.openExecChannel(live, script);
+      channel = await this.openExecChannel(live, script, signal);
     } catch (err) {
       release();
       if (live.closed) throw new ConnectionLostError(what, this.label);
@@ -505,7 +558,7 @@ export class SshTransport implements Transport {
         onStdout: (d) => stdout.push(d),
         onStderr: (d) => stderr.push(d),
         onEnd: (exit, error) => settle(error, exit),
-      }).then(
+      }, signal).then(
         (started) => {
           stop = started.stop;
           if (signal.aborted) onAbort();
@@ -519,10 +572,63 @@ export class SshTransport implements Transport {
     });
   }
 
+  /**
+   * A stream holds its channel for as long as it runs. Where the server allows only one or two
+   * sessions per connection, a stream on the main connection would leave nothing for the poll and
+   * the user's actions, so streams go over a second connection to the same host (same profile, same
+   * authentication; with the tail multiplexer all logs share one channel there).
+   */
+  private async streamLane(signal: AbortSignal): Promise<SshTransport | undefined> {
+    if (this.options.streamsOnly) return undefined;
+    const live = await raceSignal(this.ensureConnected(), signal, 'stream');
+    if (this.sessionLimit?.generation !== live.generation) {
+      this.sessionLimit = { generation: live.generation, limit: this.probeSessionLimit(live) };
+    }
+    const limit = await raceSignal(this.sessionLimit.limit, signal, 'stream');
+    if (limit > 2) return undefined;
+    if (!this.lane) {
+      this.log.info(`[${this.label}] the server allows ${limit} session(s) per connection: log streams use a second connection`);
+      this.lane = new SshTransport({ ...this.options, streamsOnly: true });
+    }
+    return this.lane;
+  }
+
+  /**
+   * How many sessions (up to 3) the server lets this connection open: three trivial scripts at once,
+   * counting the opens it refuses, plus the channels we already hold. Waits until they are closed
+   * so they do not hold sessions afterwards.
+   */
+  private async probeSessionLimit(live: Live): Promise<number> {
+    const ours = this.openChannelCount;
+    const accepted = await Promise.all(
+      [0, 1, 2].map(
+        () =>
+          new Promise<boolean>((resolve) => {
+            live.conn.client.exec(BOOTSTRAP_COMMAND, (err, channel) => {
+              if (err) return resolve(!REFUSED_OPEN.test(errorMessage(err)));
+              const timer = setTimeout(() => channel.close(), 10_000);
+              channel.on('data', () => undefined);
+              channel.stderr.on('data', () => undefined);
+              channel.once('close', () => {
+                clearTimeout(timer);
+                resolve(true);
+              });
+              channel.end(frameScript('exit 0', this.marker));
+            });
+          }),
+      ),
+    );
+    const limit = accepted.filter(Boolean).length + ours;
+    this.log.debug(`[${this.label}] session limit probe: ${limit >= 3 ? '3 or more' : limit}`);
+    return limit;
+  }
+
   async stream(argv: readonly string[], handlers: StreamHandlers, options: StreamOptions = {}): Promise<StreamHandle> {
     const what = argv[0] ?? 'stream';
     const script = renderCommand(argv, this.prelude);
     const signal = options.signal ?? new AbortController().signal;
+    const lane = await this.streamLane(signal);
+    if (lane) return lane.stream(argv, handlers, options);
     const streamSlot = await this.streams.acquire(signal);
     let slot: { live: Live; release: Release };
     try {
@@ -548,7 +654,7 @@ export class SshTransport implements Transport {
         signal.removeEventListener('abort', onAbort);
         handlers.onExit?.({ ...exit, ...(error ? { error } : {}) });
       },
-    }).catch((err: unknown) => {
+    }, signal).catch((err: unknown) => {
       streamSlot();
       throw err;
     });
@@ -567,6 +673,11 @@ export class SshTransport implements Transport {
   }
 
   // ---------------------------------------------------------------- SFTP
+
+  /** Frees the session an unused SFTP channel holds (a server with few sessions needs it now). */
+  private closeIdleSftp(): void {
+    if (this.sftp && this.sftp.users === 0) this.closeSftp();
+  }
 
   private closeSftp(): void {
     const s = this.sftp;
@@ -614,20 +725,30 @@ export class SshTransport implements Transport {
 
   private async openSftp(live: Live, signal: AbortSignal): Promise<SFTPWrapper> {
     const release = await this.channels.acquire(signal);
-    return new Promise<SFTPWrapper>((resolve, reject) => {
-      live.conn.client.sftp((err, sftp) => {
-        if (err) {
-          release();
-          return reject(new UserFacingError(`Could not start SFTP on ${this.label}: ${err.message}`, 'Check that the server enables the sftp subsystem.'));
-        }
-        this.openChannelCount++;
-        sftp.once('close', () => {
-          this.openChannelCount--;
-          release();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await new Promise<SFTPWrapper>((resolve, reject) => {
+          live.conn.client.sftp((err, sftp) => {
+            if (err) return reject(err);
+            this.openChannelCount++;
+            sftp.once('close', () => {
+              release();
+              this.channelClosed();
+            });
+            resolve(sftp);
+          });
         });
-        resolve(sftp);
-      });
-    });
+      } catch (err) {
+        // Refused while our own channels hold the server's few sessions: wait for one (see openExecChannel).
+        const refused = REFUSED_OPEN.test(errorMessage(err));
+        if (refused && !live.closed && !signal.aborted && (this.openChannelCount > 0 || attempt < OPEN_RETRIES)) {
+          await this.nextChannelClose(Math.min(1_000, 10 * 2 ** attempt), signal);
+          continue;
+        }
+        release();
+        throw new UserFacingError(`Could not start SFTP on ${this.label}: ${errorMessage(err)}`, 'Check that the server enables the sftp subsystem.');
+      }
+    }
   }
 
   async mkdirp(path: string, options: FileOptions = {}): Promise<void> {
