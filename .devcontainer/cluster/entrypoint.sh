@@ -31,6 +31,26 @@ sw_node_ready() {
   [[ $state =~ ^(idle|mix|alloc|comp)$ ]]
 }
 
+# With one container per node (no NodeAddr), slurmctld resolves every node's host name when it
+# starts, and each name Docker's DNS does not know yet costs ~10 s (longer than start_slurmctld waits
+# for an answer). The node containers start beside this one (they need only the munge key), so wait
+# until their names resolve; slurmctld still starts after 120 s and reports what it cannot resolve.
+node_names_resolve() {
+  local node
+  for node in "${SW_NODES[@]}"; do timeout 2 getent hosts "$node" >/dev/null || return 1; done
+}
+wait_for_node_names() {
+  [[ -z $SW_NODE_ADDR ]] || return 0
+  local deadline=$((SECONDS + 120))
+  until node_names_resolve; do
+    if ((SECONDS >= deadline)); then
+      sw_log "warning: not every node name (${SW_NODES[*]}) resolves after 120 s; starting slurmctld anyway"
+      return 0
+    fi
+    sleep 1
+  done
+}
+
 health() {
   local role=${1:-}
   case $role in
@@ -89,8 +109,12 @@ case $role in
     watch "$SW_MUNGE_PID:munged" "$SW_RUN/slurmdbd.pid:slurmdbd" ;;
   slurmctld)
     setup_slurm_files
+    # slurmctld builds each job's credential with the owner's uid and groups: the test user must
+    # exist here too (the same name and uid as on the nodes), or every job ends NODE_FAIL.
+    sw_setup_user
     start_munge
     sw_register_accounting
+    wait_for_node_names
     start_slurmctld
     watch "$SW_MUNGE_PID:munged" "$SW_RUN/slurmctld.pid:slurmctld" ;;
   slurmd)

@@ -136,7 +136,12 @@ sw_pid_alive() {
   [[ $(<"/proc/$pid/comm") == "$comm" ]] 2>/dev/null || return 1
   # Same root as this script: another Slurm flavor runs the same daemon names on this machine in
   # its own root (and a stale pid file there may name a pid reused here), never mistake one for ours.
-  [[ /proc/$pid/root/ -ef /proc/self/root/ ]]
+  [[ /proc/$pid/root/ -ef /proc/self/root/ ]] && return 0
+  # A root we may not look at is not a different root: root without CAP_SYS_PTRACE (inside a
+  # container) cannot stat /proc/PID/root of another user's daemon (mysql, munge, slurm). There the
+  # container's own pid namespace already keeps every other flavor out, so pid file + name decide.
+  # A root that can be seen and differs is another flavor's.
+  ! [[ -e /proc/$pid/root/ ]]
 }
 
 # sw_stop PIDFILE COMM: TERM, then KILL after 10 s; removes the pid file.

@@ -33,13 +33,15 @@ const Service = z.object({
   init: z.boolean().optional(),
 }).strict();
 const Compose = z.object({
-  name: z.string(),
   services: z.record(z.string(), Service),
   networks: z.record(z.string(), z.object({}).passthrough()),
   volumes: z.record(z.string(), z.object({}).passthrough()),
 }).passthrough();
 
-const compose = Compose.parse(readCompose());
+const raw = readCompose();
+const compose = Compose.parse(raw);
+// Compose v1 (Debian 12's docker-compose 1.29, which the Dev Containers CLI falls back to) rejects a top-level name.
+assert.ok(!Object.hasOwn(raw as object, 'name'), 'no top-level `name:` in the compose file: Compose v1 rejects it');
 const services = compose.services;
 const cluster = Object.entries(services).filter(([name]) => name !== 'dev');
 const roleOf = (name: string): string[] => {
@@ -86,6 +88,13 @@ test('compose: start order follows healthchecks and ends at the dev container', 
   visit('dev');
   assert.deepEqual(new Set(order), new Set(Object.keys(services)), 'every service is started before the dev container');
   assert.ok(order.indexOf('mariadb') < order.indexOf('slurmdbd') && order.indexOf('slurmdbd') < order.indexOf('slurmctld'));
+  // slurmctld resolves every node's host name when it starts: a node that waited for slurmctld to
+  // be healthy would deadlock with it (no name to resolve yet, ~10 s per node, no answer to ping).
+  for (const node of libDefaults().nodes) {
+    assert.ok(!('slurmctld' in (services[node].depends_on ?? {})), `${node} must not wait for slurmctld`);
+    assert.ok('slurmdbd' in (services[node].depends_on ?? {}), `${node} waits for slurmdbd (which creates the shared munge key)`);
+  }
+  assert.ok(services.dev.healthcheck, 'the dev container is healthy once the login node answers from it');
 });
 
 test('compose: every script, template, Dockerfile target and volume it references exists', () => {
@@ -107,6 +116,8 @@ test('compose: every script, template, Dockerfile target and volume it reference
   // The Dockerfile installs packages with lib.sh from the mounted cluster folder (no copy of it).
   assert.match(dockerfile, /--mount=type=bind,source=cluster,target=\/opt\/slurm-workbench\/cluster/);
   assert.doesNotMatch(dockerfile, /^(COPY|ADD)\b/m, 'the Dockerfile copies files: the cluster definition must stay one source');
+  // BuildKit would fetch the frontend a syntax line names from Docker Hub; the built-in one handles RUN --mount.
+  assert.doesNotMatch(dockerfile, /^#\s*syntax\s*=/im, 'no `# syntax=` line: it pulls a frontend image from Docker Hub');
   // The templates lib.sh renders, and the files the entry script sources.
   const lib = readFileSync(path.join(clusterDir, 'lib.sh'), 'utf8');
   const templates = [...lib.matchAll(/sw_render_config ([a-z][\w.]*)/g)].map((m) => m[1]);
