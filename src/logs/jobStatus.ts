@@ -76,8 +76,8 @@ export type JobStatusListener = (status: JobStatus | undefined) => void;
 
 /**
  * Polls the statuses of the watched jobs with ONE lookup per cycle: a self-rescheduling timeout,
- * one lookup in flight, nothing while nobody watches. A failed lookup is logged and retried on
- * the next cycle (the follower keeps streaming meanwhile).
+ * one lookup in flight, nothing while nobody watches. A failed lookup is logged and retried with
+ * exponential backoff (a busy or rate-limiting slurmctld; the follower keeps streaming meanwhile).
  */
 export class JobStatusWatcher {
   private readonly listeners = new Map<string, Set<JobStatusListener>>();
@@ -93,6 +93,8 @@ export class JobStatusWatcher {
    * `pollSoon` when it sees a watched job change state.
    */
   private pendingChecks = 0;
+  /** Lookups in a row that failed (a busy or rate-limiting slurmctld): the period doubles each time. */
+  private failures = 0;
 
   constructor(
     private readonly lookup: JobStatusLookup,
@@ -103,6 +105,7 @@ export class JobStatusWatcher {
 
   /** The wait before the next status check. */
   get currentIntervalMs(): number {
+    if (this.failures > 0) return Math.min(Math.max(this.pendingIntervalMs, 60_000), this.intervalMs * 2 ** Math.min(this.failures, 20));
     if (this.pendingChecks === 0) return this.intervalMs;
     return Math.min(this.pendingIntervalMs, this.intervalMs * 2 ** Math.min(this.pendingChecks - 1, 20));
   }
@@ -133,6 +136,8 @@ export class JobStatusWatcher {
       this.urgent = true;
       return;
     }
+    // Backing off after failures: the scheduled check stays where it is.
+    if (this.failures > 0 && this.timer) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.poll(), 0);
   }
@@ -158,16 +163,21 @@ export class JobStatusWatcher {
     try {
       const statuses = await this.lookup(ids, controller.signal);
       if (controller.signal.aborted) return;
+      this.failures = 0;
       this.pendingChecks = ids.every((id) => statuses.get(id)?.phase === 'pending') ? this.pendingChecks + 1 : 0;
       for (const id of ids) {
         for (const l of [...(this.listeners.get(id) ?? [])]) l(statuses.get(id));
       }
     } catch (err) {
-      if (!controller.signal.aborted) logger.warn(`job status check failed (${ids.length} job(s)): ${errorMessage(err)}`);
+      if (!controller.signal.aborted) {
+        this.failures++;
+        logger.warn(`job status check failed (${ids.length} job(s), ${this.failures} in a row; next in ${Math.round(this.currentIntervalMs / 1000)} s): ${errorMessage(err)}`);
+      }
     } finally {
       if (this.inFlight === controller) this.inFlight = undefined;
       if (!this.disposed && this.listeners.size > 0) {
-        const delay = this.urgent ? 0 : this.currentIntervalMs;
+        // After a failure even an urgent request waits for the backed-off period: no retry storm.
+        const delay = this.urgent && this.failures === 0 ? 0 : this.currentIntervalMs;
         this.urgent = false;
         this.timer = setTimeout(() => void this.poll(), delay);
       }

@@ -2,7 +2,8 @@
  * A self-rescheduling poller (never setInterval): one poll in flight at a time, the next one
  * scheduled only after the previous ended. Manual refreshes run at once (joining a running poll
  * plus one trailing rerun); other triggers are debounced. The interval stretches when nobody is
- * looking (no visible view / unfocused window) and backs off exponentially after errors.
+ * looking (no visible view / unfocused window) and backs off exponentially after errors — which
+ * focus and visibility changes respect, so a busy slurmctld sees no storm of retries.
  * VS Code-free: the shell feeds it visibility and focus.
  */
 import { Disposable, Emitter, toDisposable } from '../core/disposable';
@@ -128,7 +129,9 @@ export class Poller<T> extends Disposable {
   }
 
   private refreshIfStale(reason: RefreshReason): void {
-    if (this.clock.now() - this.lastSuccessAt >= this.timing.intervalMs) this.trigger(reason, true);
+    // While failing (a busy or rate-limiting slurmctld, an outage) the backed-off timer decides:
+    // a window that gains focus or a view that shows again must not add a poll each time.
+    if (this.consecutiveErrors === 0 && this.clock.now() - this.lastSuccessAt >= this.timing.intervalMs) this.trigger(reason, true);
     else if (this.running && !this.flight.running) this.schedule();
   }
 

@@ -6,6 +6,7 @@
 import { Disposable, Emitter } from '../core/disposable';
 import { errorMessage } from '../core/errors';
 import { logger } from '../core/logger';
+import { isRateLimited, isTransientSlurmError } from '../slurm';
 import { diffSnapshots, isEmptyDiff, type SnapshotDiff } from '../poller/diff';
 import { Poller, type PollerTiming, type RefreshReason } from '../poller/poller';
 import type { ConnectionState, Transport } from '../transport/types';
@@ -84,8 +85,11 @@ export class ClusterSession extends Disposable {
         if (outcome.value.events.length > 0) this.onDidJobEventsEmitter.fire(outcome.value.events);
       }
       else {
-        const message = errorMessage(outcome.error);
-        logger.warn(`[${profileName}] poll failed (${outcome.consecutiveErrors} in a row): ${message}`);
+        const busy = isTransientSlurmError(outcome.error);
+        const retryS = Math.round(this.poller.currentDelayMs() / 1000);
+        // A busy or rate-limiting slurmctld: say so, keep the last jobs (stale), and wait for the backed-off poll.
+        const message = busy ? `${isRateLimited(outcome.error) ? 'The Slurm controller is rate-limiting requests' : 'The Slurm controller is busy or unreachable'}; showing the last known jobs, next try in ${retryS} s. (${errorMessage(outcome.error)})` : errorMessage(outcome.error);
+        logger.warn(`[${profileName}] poll failed (${outcome.consecutiveErrors} in a row${busy ? `, transient: next try in ${retryS} s` : ''}): ${errorMessage(outcome.error)}`);
         this.update({ ...this.current, error: message, stale: this.current.jobs.length > 0, loading: false });
       }
     }));

@@ -48,11 +48,40 @@ function hintFor(stderr: string): string | undefined {
   if (/accounting storage is disabled/i.test(stderr)) {
     return 'This cluster has no Slurm accounting (sacct); finished jobs cannot be looked up.';
   }
+  if (/Rate limit exceeded/i.test(stderr)) {
+    return 'The Slurm controller is rate-limiting requests (SlurmctldParameters=rl_enable); Slurm Workbench backs off and keeps the last data. Try again shortly.';
+  }
   if (/Unable to contact slurm controller|Socket timed out|Connection refused/i.test(stderr)) {
     return 'The Slurm controller did not answer; the cluster may be down or busy. Try again shortly.';
   }
   if (/Invalid job id/i.test(stderr)) return 'The job may have finished and left the queue; refresh the job list.';
   return undefined;
+}
+
+/**
+ * Answers of a busy or rate-limiting slurmctld: worth asking again LATER (with backoff), never at
+ * once. Texts from Slurm's slurm_errno.c (24.11) and strerror, as the commands print them, e.g.
+ * "slurm_load_jobs error: Rate limit exceeded, please retry momentarily":
+ *   SLURMCTLD_COMMUNICATIONS_BACKOFF    "Rate limit exceeded, please retry momentarily" (rl_enable, 23.02+)
+ *   SLURMCTLD_COMMUNICATIONS_HARD_DROP  "Rate limit exceeded, please retry later"
+ *   SLURM_PROTOCOL_SOCKET_IMPL_TIMEOUT  "Socket timed out on send/recv operation" (slurmctld overloaded)
+ *   SLURMCTLD_COMMUNICATIONS_*_ERROR    "Unable to contact slurm controller (connect failure)" etc.
+ *   EAGAIN                              "Resource temporarily unavailable"
+ *   sbatch                              "Slurm temporarily unable to accept job, sleeping and retrying"
+ *   wrappers and proxies in front of Slurm commands  "Too many requests"
+ */
+const TRANSIENT_RE =
+  /Rate limit exceeded|RPC rate limited|Socket timed out on send\/recv|Unable to contact slurm controller|Resource temporarily unavailable|temporarily unable to accept job|Too many requests/i;
+
+/** A Slurm answer that says "busy, try later" (see TRANSIENT_RE), as opposed to "no" or "broken". */
+export function isTransientSlurmError(err: unknown): boolean {
+  if (!(err instanceof SlurmCommandError)) return false;
+  return TRANSIENT_RE.test(`${err.stderr}\n${err.stdout}`);
+}
+
+/** A rate-limit answer specifically (slurmctld's rl_enable), for messages that say so. */
+export function isRateLimited(err: unknown): boolean {
+  return err instanceof SlurmCommandError && /Rate limit exceeded|RPC rate limited|Too many requests/i.test(`${err.stderr}\n${err.stdout}`);
 }
 
 /** A builder was given something that must not reach Slurm (bad job id, empty list, bad key). */

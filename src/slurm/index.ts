@@ -4,7 +4,7 @@
  */
 export type { SlurmCall, SlurmCallOutput, RunCallOptions } from './call';
 export { runCall, parseResult, DEFAULT_SLURM_TIMEOUT_MS } from './call';
-export { SlurmCommandError, SlurmParseError, SlurmArgumentError } from './errors';
+export { SlurmCommandError, SlurmParseError, SlurmArgumentError, isTransientSlurmError, isRateLimited } from './errors';
 export type { ClusterContext } from './context';
 export { probeCluster, utcOffsetCall, userNameCall } from './context';
 export type { SlurmVersion, SlurmFeatures, VersionDifference } from './version';
