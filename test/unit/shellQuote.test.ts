@@ -99,4 +99,42 @@ describe('quoteArg / commandLine through a real bash', () => {
     assert.throws(() => quoteArg('a\0b'), UnquotableError);
     assert.throws(() => commandLine([]), /empty argv/);
   });
+
+  it('refuses a lone UTF-16 surrogate with a clear error instead of sending U+FFFD', () => {
+    for (const [value, unit, at] of [
+      ['\uD83D', 'D83D', 0], // high surrogate alone
+      ['run\uDE80.sh', 'DE80', 3], // low surrogate alone
+      ['a\uDE80\uD83D', 'DE80', 1], // a pair in the wrong order is two lone halves
+      ['job-\uD83D', 'D83D', 4], // cut off at the end (a name clipped mid-emoji)
+    ] as const) {
+      assert.throws(() => quoteArg(value), (err: unknown) => {
+        assert.ok(err instanceof UnquotableError);
+        assert.match(err.message, new RegExp(`lone UTF-16 surrogate \\(\\\\u${unit} at position ${at}\\), which has no UTF-8 form and would arrive as U\\+FFFD`));
+        // The message itself stays well-formed (JSON escapes the lone half).
+        assert.equal(Buffer.from(err.message, 'utf8').toString('utf8'), err.message);
+        return true;
+      });
+    }
+    assert.throws(() => commandLine(['printf', '%s', 'ok', '\uDC00']), UnquotableError);
+    assert.equal(quoteArg('\uD83D\uDE80'), `'🚀'`, 'a proper pair is one character and passes');
+  });
+
+  it('property: any UTF-16 string is quoted exactly when it is well-formed (survives UTF-8)', () => {
+    const codeUnit = fc.oneof(fc.integer({ min: 0xd800, max: 0xdfff }), fc.integer({ min: 1, max: 0xffff }));
+    fc.assert(
+      fc.property(fc.array(codeUnit, { maxLength: 12 }), (units) => {
+        const value = String.fromCharCode(...units);
+        const wellFormed = Buffer.from(value, 'utf8').toString('utf8') === value;
+        let quoted = true;
+        try {
+          quoteArg(value);
+        } catch (err) {
+          assert.ok(err instanceof UnquotableError);
+          quoted = false;
+        }
+        assert.equal(quoted, wellFormed, JSON.stringify(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
