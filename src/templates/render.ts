@@ -46,6 +46,14 @@ function loadNunjucks(): Promise<Nunjucks> {
   return nunjucksModule;
 }
 
+/**
+ * The file as the interpreter's operand. A name starting with "-" (`-c.py`, `--help.py`, `-`) would
+ * be read as an interpreter option, whatever the interpreter; `./-c.py` is always the file.
+ */
+export function scriptOperand(name: string): string {
+  return name.startsWith('-') ? `./${name}` : name;
+}
+
 export async function renderTemplate(template: HeaderTemplate, input: RenderInput): Promise<string> {
   const nunjucks = await loadNunjucks();
   // No loader: a template cannot include or import files.
@@ -54,7 +62,7 @@ export async function renderTemplate(template: HeaderTemplate, input: RenderInpu
     directives: input.directives.map((d) => formatDirective(d.option, d.value)),
     python: input.python
       ? {
-          script: quoteArg(input.python.script),
+          script: quoteArg(scriptOperand(input.python.script)),
           interpreter: input.python.env.interpreter.split(/\s+/).filter(Boolean).map(quoteArg).join(' '),
           modules: input.python.env.modules.map(quoteArg),
           conda: input.python.env.conda !== undefined ? quoteArg(input.python.env.conda) : undefined,

@@ -1,11 +1,12 @@
 // The built-in templates (templates/*.njk): metadata, rendering, escaping, parse-back, trust gate.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadTemplates, parseTemplate, templatesFor, type HeaderTemplate } from '../../src/templates/templateStore';
-import { renderTemplate, shellPath } from '../../src/templates/render';
+import { renderTemplate, scriptOperand, shellPath } from '../../src/templates/render';
 import { checkRenderedHeader } from '../../src/submit/compose';
 import { parseScript } from '../../src/submit/directives';
 
@@ -50,6 +51,27 @@ test('the python wrapper activates modules, conda and venv with quoted values, t
   assert.match(out, /^source "\$HOME"\/'venvs\/a b'\/bin\/activate$/m);
   assert.match(out, /^exec python3 -u 'it'\\''s \$\(x\)\.py' "\$@"$/m);
   assert.deepEqual(parseScript(out).directives.map((d) => d.option), ['job-name']);
+});
+
+test('a python file named like an option (-c.py, -) is run as a file: ./-c.py, and bash + python3 really run it', async () => {
+  const t = (await builtins()).find((x) => x.id === 'python')!;
+  const render = (script: string) => renderTemplate(t, { directives: [], python: { script, env: { modules: [], interpreter: 'python3' } } });
+  assert.match(await render('-'), /^exec python3 \.\/- "\$@"$/m);
+  assert.match(await render('--help.py'), /^exec python3 \.\/--help\.py "\$@"$/m);
+  assert.match(await render("-c print('x').py"), /^exec python3 '\.\/-c print\('\\''x'\\''\)\.py' "\$@"$/m);
+  assert.equal(scriptOperand('plain.py'), 'plain.py');
+  assert.equal(scriptOperand('/abs/-x.py'), '/abs/-x.py');
+  // The wrapper as the job runs it: in the file's folder, with the real bash and python3.
+  const dir = mkdtempSync(path.join(tmpdir(), 'swb-py-'));
+  const name = "-c import sys; print('option!').py";
+  writeFileSync(path.join(dir, name), 'import sys\nprint("ran", sys.argv[0], sys.argv[1:])\n');
+  writeFileSync(path.join(dir, 'wrapper.sh'), await render(name));
+  try {
+    const out = execFileSync('bash', ['wrapper.sh', '--x'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(out, `ran ./${name} ['--x']\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('shellPath keeps ~ working and quotes the rest', () => {
