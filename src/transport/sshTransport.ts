@@ -34,6 +34,7 @@ import { Semaphore, type Release } from './semaphore';
 import { killScript } from './remoteProcess';
 import { BOOTSTRAP_COMMAND, MarkerGate, frameScript, newMarker } from './remoteScript';
 import { isNoSuchFile, sftpCall, sftpMkdirp, sftpRename } from './sftpOps';
+import { isSftpUnusable, parseShellStat, shellMkdirArgv, shellReadArgv, shellStatArgv, shellWriteArgv } from './shellFileOps';
 import type {
   ConnectionState,
   ExecOptions,
@@ -107,6 +108,8 @@ export class SshTransport implements Transport {
   /** Sessions the server allows per connection, measured once per connection before the first stream. */
   private sessionLimit: { generation: number; limit: Promise<number> } | undefined;
   private lane: SshTransport | undefined;
+  /** Why SFTP cannot work on this login, once seen (file operations then use commands). */
+  private sftpUnusable: string | undefined;
   private openRetryCount = 0;
   private sftp: { generation: number; session: Promise<SFTPWrapper>; users: number; idle?: NodeJS.Timeout } | undefined;
   private readonly prelude: string | undefined;
@@ -746,13 +749,51 @@ export class SshTransport implements Transport {
           continue;
         }
         release();
+        if (isSftpUnusable(errorMessage(err))) this.markSftpUnusable(errorMessage(err));
         throw new UserFacingError(`Could not start SFTP on ${this.label}: ${errorMessage(err)}`, 'Check that the server enables the sftp subsystem.');
       }
     }
   }
 
+  /**
+   * SFTP cannot work on this login: say why once, with the fix, and use commands from now on.
+   * The usual cause is a startup file that prints when the shell is not interactive.
+   */
+  private markSftpUnusable(detail: string): void {
+    if (this.sftpUnusable !== undefined) return;
+    this.sftpUnusable = detail;
+    this.log.warn(
+      `[${this.label}] SFTP does not work on this login (${detail}). Most often a shell startup file (~/.bashrc, ~/.cshrc, ~/.zshenv) ` +
+        'prints text for non-interactive shells, which corrupts the SFTP stream; print only in interactive shells ' +
+        '(bash/zsh: [[ $- == *i* ]] || return near the top; tcsh: if ($?prompt) then ... endif). ' +
+        'File transfers use shell commands instead, which is slower.',
+    );
+  }
+
+  /** The SFTP way, or the shell-command way once SFTP proved unusable on this login (see shellFileOps.ts). */
+  private async viaSftpOr<T>(viaSftp: () => Promise<T>, viaShell: () => Promise<T>): Promise<T> {
+    if (this.sftpUnusable === undefined) {
+      try {
+        return await viaSftp();
+      } catch (err) {
+        if (this.sftpUnusable === undefined) throw err;
+      }
+    }
+    return viaShell();
+  }
+
+  private async shellExec(argv: string[], what: string, options: FileOptions, stdin?: string | Buffer): Promise<ExecResult> {
+    return this.exec(argv, { timeoutMs: options.timeoutMs, signal: options.signal, label: what, ...(stdin !== undefined ? { stdin } : {}) });
+  }
+
   async mkdirp(path: string, options: FileOptions = {}): Promise<void> {
-    await this.withSftp(`mkdir -p ${path}`, options, (sftp) => sftpMkdirp(sftp, stripHome(path)));
+    await this.viaSftpOr(
+      () => this.withSftp(`mkdir -p ${path}`, options, (sftp) => sftpMkdirp(sftp, stripHome(path))),
+      async () => {
+        const r = await this.shellExec(shellMkdirArgv(stripHome(path)), `mkdir -p ${path}`, options);
+        if (r.code !== 0) throw new UserFacingError(`Could not create ${path} on ${this.label}: ${r.stderr.trim()}`, 'Check the permissions of its parent folder.');
+      },
+    );
   }
 
   async writeFile(path: string, data: string | Buffer, options: WriteFileOptions = {}): Promise<void> {
@@ -760,7 +801,7 @@ export class SshTransport implements Transport {
     const mtime = wholeSecondsStamp(options.mtimeMs);
     const dir = posix.dirname(target);
     const tmp = posix.join(dir, `.${posix.basename(target)}.swb-${randomBytes(6).toString('hex')}.tmp`);
-    await this.withSftp(`upload ${path}`, options, async (sftp) => {
+    await this.viaSftpOr(() => this.withSftp(`upload ${path}`, options, async (sftp) => {
       await sftpMkdirp(sftp, dir);
       try {
         await sftpCall<void>((cb) => sftp.writeFile(tmp, data, cb));
@@ -771,29 +812,50 @@ export class SshTransport implements Transport {
         await sftpCall<void>((cb) => sftp.unlink(tmp, cb)).catch(() => undefined);
         throw new UserFacingError(`Could not write ${path} on ${this.label}: ${errorMessage(err)}`, 'Check that the folder exists and is writable, and that there is free space.', { cause: err });
       }
+    }), async () => {
+      const r = await this.shellExec(shellWriteArgv(dir, tmp, target, mtime), `upload ${path}`, options, data);
+      if (r.code !== 0) throw new UserFacingError(`Could not write ${path} on ${this.label}: ${r.stderr.trim()}`, 'Check that the folder exists and is writable, and that there is free space.');
     });
   }
 
   async readFile(path: string, options: FileOptions = {}): Promise<Buffer> {
-    return this.withSftp(`download ${path}`, options, async (sftp) => {
-      try {
-        return await sftpCall<Buffer>((cb) => sftp.readFile(stripHome(path), cb));
-      } catch (err) {
-        throw new UserFacingError(`Could not read ${path} on ${this.label}: ${errorMessage(err)}`, 'Check that the file exists and is readable.', { cause: err });
-      }
-    });
+    const cannotRead = (detail: string, cause?: unknown): UserFacingError =>
+      new UserFacingError(`Could not read ${path} on ${this.label}: ${detail}`, 'Check that the file exists and is readable.', cause === undefined ? undefined : { cause });
+    return this.viaSftpOr(
+      () =>
+        this.withSftp(`download ${path}`, options, async (sftp) => {
+          try {
+            return await sftpCall<Buffer>((cb) => sftp.readFile(stripHome(path), cb));
+          } catch (err) {
+            throw cannotRead(errorMessage(err), err);
+          }
+        }),
+      async () => {
+        const r = await this.shellExec(shellReadArgv(stripHome(path)), `download ${path}`, options);
+        if (r.code !== 0) throw cannotRead(r.stderr.trim());
+        return Buffer.from(r.stdout.trim(), 'base64');
+      },
+    );
   }
 
   async stat(path: string, options: FileOptions = {}): Promise<FileStat | undefined> {
-    return this.withSftp(`stat ${path}`, options, async (sftp) => {
-      try {
-        const st = await sftpCall<Stats>((cb) => sftp.stat(stripHome(path), cb));
-        return { size: st.size, mtimeMs: st.mtime * 1000, isDirectory: st.isDirectory() };
-      } catch (err) {
-        if (isNoSuchFile(err)) return undefined;
-        throw err;
-      }
-    });
+    return this.viaSftpOr(
+      () =>
+        this.withSftp(`stat ${path}`, options, async (sftp) => {
+          try {
+            const st = await sftpCall<Stats>((cb) => sftp.stat(stripHome(path), cb));
+            return { size: st.size, mtimeMs: st.mtime * 1000, isDirectory: st.isDirectory() };
+          } catch (err) {
+            if (isNoSuchFile(err)) return undefined;
+            throw err;
+          }
+        }),
+      async () => {
+        const r = await this.shellExec(shellStatArgv(stripHome(path)), `stat ${path}`, options);
+        if (r.code !== 0) throw new UserFacingError(`Could not stat ${path} on ${this.label}: ${r.stderr.trim()}`, 'Check the permissions of the path and its folder.');
+        return parseShellStat(r.stdout);
+      },
+    );
   }
 
   async remove(path: string, options: FileOptions = {}): Promise<void> {
