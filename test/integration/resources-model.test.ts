@@ -17,9 +17,11 @@ import { parseKeyValueLine } from '../../src/slurm/scontrol';
 import type { Transport } from '../../src/transport/types';
 import { readBed, sshRun, type Bed } from './bed';
 import { bedTransport } from './bedTransport';
+import { nativeClusterOnly } from './devcontainerSkip';
 
 
 let bed: Bed;
+const skipHere = nativeClusterOnly('compares with scontrol run as root on this machine (the native cluster) and drains nodes with it');
 let transport: Transport;
 const submitted: string[] = [];
 let drainedByUs: string | undefined;
@@ -175,7 +177,7 @@ function assertMatches(model: ClusterResources, scontrol: Map<string, ScontrolNo
   return n;
 }
 
-test('the model lists both partitions with their nodes, and every node matches scontrol', async () => {
+test('the model lists both partitions with their nodes, and every node matches scontrol', { skip: skipHere }, async () => {
   const { model, scontrol } = await consistentReading(bed.nodes);
   assert.deepEqual(model.partitions.map((p) => p.name).sort(), [...bed.partitions].sort());
   const debug = model.partitions.find((p) => p.name === 'debug');
@@ -191,7 +193,7 @@ test('the model lists both partitions with their nodes, and every node matches s
   for (const name of bed.nodes) assertMatches(model, scontrol, name);
 });
 
-test('jobs holding CPUs and GPUs: the model matches scontrol, and GPU free counts drop while the job runs', async () => {
+test('jobs holding CPUs and GPUs: the model matches scontrol, and GPU free counts drop while the job runs', { skip: skipHere }, async () => {
   const id = await submit(`-J 'wb resources gpu' -p gpu --gres=gpu:2 -c 2 -t 3 --wrap 'sleep 300'`);
   const node = await runningOn(id);
   const { model, scontrol } = await consistentReading([node]);
@@ -210,7 +212,7 @@ test('jobs holding CPUs and GPUs: the model matches scontrol, and GPU free count
   if (heldByOthers === 0) assert.ok(after.model.partitions.find((p) => p.name === 'gpu')!.gpus.free >= usedWhileRunning.free + 2);
 });
 
-test('a drained node: down/drained with its reason, nothing free on it; resumed at once', async () => {
+test('a drained node: down/drained with its reason, nothing free on it; resumed at once', { skip: skipHere }, async () => {
   const reason = `wb resources test ${Date.now()}`;
   drainedByUs = 'node2';
   try {
@@ -233,7 +235,7 @@ test('a drained node: down/drained with its reason, nothing free on it; resumed 
   assert.notEqual(back.nodes.find((n) => n.name === 'node2')?.reason, reason);
 });
 
-test('"wait for 2 GPUs" fires when a job holding them ends, and not before', async () => {
+test('"wait for 2 GPUs" fires when a job holding them ends, and not before', { skip: skipHere }, async () => {
   // Hold all four GPUs of the gpu partition (2 per node) with two jobs.
   const a = await submit(`-J 'wb resources hold a' -p gpu --gres=gpu:2 -c 1 -t 5 --wrap 'sleep 300'`);
   const b = await submit(`-J 'wb resources hold b' -p gpu --gres=gpu:2 -c 1 -t 5 --wrap 'sleep 300'`);

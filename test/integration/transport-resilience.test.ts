@@ -10,6 +10,7 @@ import { CommandTimeoutError } from '../../src/core/errors';
 import { ConnectionLostError } from '../../src/transport/commandRunner';
 import type { SshTransport } from '../../src/transport/sshTransport';
 import type { ConnectionState } from '../../src/transport/types';
+import { nativeClusterOnly } from './devcontainerSkip';
 
 let bed: Bed;
 before(() => {
@@ -101,7 +102,7 @@ describe('one connection, many channels', () => {
   });
 });
 
-describe('a dropped connection (our sshd session process killed mid-command)', () => {
+describe('a dropped connection (our sshd session process killed mid-command)', { skip: nativeClusterOnly("finds our sshd session process in this machine's /proc (the native login node); here sshd runs in the login container") }, () => {
   it('a non-idempotent command fails clearly; the transport reconnects by itself and the next command works', async () => {
     const d = deps();
     const t = sshTransport(bedProfile(bed), d, fast);
@@ -180,7 +181,7 @@ describe('SFTP', () => {
   });
 });
 
-describe('sshd is shared', () => {
+describe('sshd is shared', { skip: nativeClusterOnly("looks for the login node's listening sshd on this machine; here it is in the login container") }, () => {
   it('killing our session left the shared sshd running', () => {
     const out = execFileSync('ss', ['-tlnH', `( sport = :${bed.sshPort} )`], { encoding: 'utf8' });
     assert.match(out, new RegExp(`:${bed.sshPort}\\b`));
