@@ -10,6 +10,7 @@ import { clearFilterCommand, filterJobsCommand } from './filterJobs';
 import { resubmitJobCommand } from './resubmitJob';
 import { revealJobCommand } from './revealJob';
 import { scontrolJobActionCommand } from './scontrolJobAction';
+import { setNotificationWebhookCommand } from './setNotificationWebhook';
 import { refreshJobDetailsCommand, showJobDetailsCommand } from './showJobDetails';
 import { watchJobCommand } from './watchJob';
 
@@ -30,6 +31,7 @@ export function registerJobCommands(history: JobHistory) {
       ['slurm.clearFilter', clearFilterCommand(services)],
       ['slurm.watchJob', watchJobCommand(services, history, true)],
       ['slurm.unwatchJob', watchJobCommand(services, history, false)],
+      ['slurm.notifications.setWebhook', setNotificationWebhookCommand(services.context.secrets)],
     ];
     services.context.subscriptions.push(
       details,

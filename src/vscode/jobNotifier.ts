@@ -1,23 +1,64 @@
 /**
  * Turns confirmed job events into notifications (with "Show Log" / "Show Details") and, when
- * configured, a JSON POST to a webhook. Secrets never go into the payload: it holds job facts only.
+ * configured, a JSON POST to a webhook. The webhook URL comes from secret storage (moved there once
+ * from the old setting, session/notificationWebhook.ts) and is never logged. Secrets never go into
+ * the payload: it holds job facts only.
  */
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import { logger } from '../core/logger';
 import type { JobHistory } from '../session/jobHistory';
 import type { JobEvent } from '../session/jobTracker';
+import { JOB_WEBHOOK_SECRET_KEY, migrateWebhookSetting, type SettingScope } from '../session/notificationWebhook';
 import { notificationsFor, webhookPayload, type JobNotification } from '../session/notifications';
 import type { Services } from './services';
 
+const TARGETS: Record<SettingScope, vscode.ConfigurationTarget> = {
+  global: vscode.ConfigurationTarget.Global,
+  workspace: vscode.ConfigurationTarget.Workspace,
+  workspaceFolder: vscode.ConfigurationTarget.WorkspaceFolder,
+};
+
+/** Moves a webhook URL left in the old setting into secret storage (once: the setting is then removed). */
+export async function migrateJobWebhookSetting(secrets: vscode.SecretStorage): Promise<void> {
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('slurm');
+  const note = await migrateWebhookSetting({
+    read: () => {
+      const i = config().inspect<string>('notifications.webhookUrl');
+      return { global: i?.globalValue, workspace: i?.workspaceValue, workspaceFolder: i?.workspaceFolderValue };
+    },
+    clear: (scope) => Promise.resolve(config().update('notifications.webhookUrl', undefined, TARGETS[scope])),
+    store: (url) => Promise.resolve(secrets.store(JOB_WEBHOOK_SECRET_KEY, url)),
+    workspaceTrusted: vscode.workspace.isTrusted,
+  });
+  if (note) {
+    logger.info(note);
+    void vscode.window.showInformationMessage(note);
+  }
+}
+
 export class JobNotifier implements vscode.Disposable {
-  private readonly sub: vscode.Disposable;
+  private readonly subs: vscode.Disposable[];
+  /** The secret, read once and again whenever it changes (a notification must not wait for it). */
+  private webhookUrl: string | undefined;
 
   constructor(
     private readonly services: Services,
     private readonly history: JobHistory,
   ) {
-    this.sub = new vscode.Disposable(services.registry.onDidJobEvents((e) => this.onEvents(e.cluster, e.events)).dispose);
+    const secrets = services.context.secrets;
+    const load = (): Promise<void> =>
+      Promise.resolve(secrets.get(JOB_WEBHOOK_SECRET_KEY)).then(
+        (url) => void (this.webhookUrl = url || undefined),
+        (err: unknown) => logger.warn(`Could not read the job-notification webhook from secret storage: ${errorMessage(err)}`),
+      );
+    this.subs = [
+      new vscode.Disposable(services.registry.onDidJobEvents((e) => this.onEvents(e.cluster, e.events)).dispose),
+      secrets.onDidChange((e) => void (e.key === JOB_WEBHOOK_SECRET_KEY ? load() : undefined)),
+    ];
+    void migrateJobWebhookSetting(secrets)
+      .catch((err: unknown) => logger.warn(`Could not move the job-notification webhook into secret storage: ${errorMessage(err)}`))
+      .then(load);
   }
 
   private onEvents(cluster: string, events: JobEvent[]): void {
@@ -26,7 +67,7 @@ export class JobNotifier implements vscode.Disposable {
     const notes = notificationsFor(cluster, events, settings['notifications.on'], (id) => this.history.isWatched(cluster, id));
     for (const n of notes) {
       void this.show(n);
-      if (settings['notifications.webhookUrl']) void this.post(settings['notifications.webhookUrl'], n);
+      if (this.webhookUrl) void this.post(this.webhookUrl, n);
     }
   }
 
@@ -50,15 +91,15 @@ export class JobNotifier implements vscode.Disposable {
         body: JSON.stringify(webhookPayload(n)),
         signal: AbortSignal.timeout(10_000),
       });
-      if (!res.ok) logger.warn(`Webhook answered ${res.status} ${res.statusText} for job ${n.jobId}`);
+      if (!res.ok) logger.warn(`Webhook at ${safeOrigin(url)} answered ${res.status} ${res.statusText} for job ${n.jobId}`);
     } catch (err) {
       // The URL may hold a token: log only its origin.
-      logger.warn(`Webhook POST to ${safeOrigin(url)} failed: ${errorMessage(err)}`);
+      logger.warn(`Webhook POST to ${safeOrigin(url)} failed: ${errorMessage(err).split(url).join('<webhook URL>')}`);
     }
   }
 
   dispose(): void {
-    this.sub.dispose();
+    for (const s of this.subs) s.dispose();
   }
 }
 
