@@ -9,6 +9,7 @@ import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
+  expandProxyCommand,
   expandTilde,
   parseJumpList,
   resolveSshHost,
@@ -172,8 +173,17 @@ export interface SshEndpoint {
   identityFiles: string[];
   explicitIdentity: boolean;
   identitiesOnly: boolean;
-  /** known_hosts files to check; new keys are appended to the first. */
+  /** User known_hosts files to check; new keys are appended to the first. */
   knownHostsFiles: string[];
+  /** System-wide known_hosts files (GlobalKnownHostsFile), checked too but never written. */
+  globalKnownHostsFiles: string[];
+  /** HostKeyAlias: host keys are looked up and recorded under this name instead of host:port. */
+  hostKeyAlias?: string;
+  /**
+   * ProxyCommand with its tokens expanded (values shell-quoted), run through /bin/sh; its stdin
+   * and stdout carry the connection. Only ever set on the first hop of a chain.
+   */
+  proxyCommand?: string;
   /** Agent socket (IdentityAgent or SSH_AUTH_SOCK), if any. */
   agentSocket?: string;
 }
@@ -181,8 +191,10 @@ export interface SshEndpoint {
 export interface ResolvedSshProfile {
   profile: Profile;
   target: SshEndpoint;
-  /** Jump hosts in connection order (first is dialled directly). */
+  /** Jump hosts in connection order (first is dialled directly, or through its ProxyCommand). */
   jumps: SshEndpoint[];
+  /** Config lines that resolution set aside on purpose (logged at connect, never dropped silently). */
+  notes: string[];
 }
 
 export interface ResolveEnv {
@@ -190,7 +202,12 @@ export interface ResolveEnv {
   localUser?: string;
   /** SSH_AUTH_SOCK; defaults to process.env. */
   agentSocket?: string;
+  /** System known_hosts files when the config names none; OpenSSH's defaults otherwise. */
+  globalKnownHostsFiles?: string[];
 }
+
+/** OpenSSH's default GlobalKnownHostsFile. */
+export const DEFAULT_GLOBAL_KNOWN_HOSTS_FILES = ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
 
 const DEFAULT_IDENTITY_FILES = ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_dsa'];
 const MAX_JUMP_DEPTH = 8;
@@ -202,6 +219,8 @@ export function resolveSshProfile(profile: Profile, sshConfig: LoadedSshConfig, 
   const home = env.home ?? homedir();
   const localUser = env.localUser ?? safeLocalUser();
   const agentSocket = env.agentSocket ?? process.env.SSH_AUTH_SOCK;
+  const defaultGlobalFiles = env.globalKnownHostsFiles ?? DEFAULT_GLOBAL_KNOWN_HOSTS_FILES;
+  const notes: string[] = [];
 
   const endpoint = (spec: JumpSpec, overrides: { auth: AuthMethod; identityFile?: string; inheritIdentityFile?: string; knownHostsFile?: string }): SshEndpoint => {
     const c = resolveSshHost(sshConfig, spec.host, home);
@@ -216,16 +235,28 @@ export function resolveSshProfile(profile: Profile, sshConfig: LoadedSshConfig, 
       : c.userKnownHostsFiles.length > 0
         ? c.userKnownHostsFiles
         : [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2')];
+    const host = c.hostName;
+    const port = spec.port ?? c.port ?? 22;
+    const user = spec.user ?? c.user ?? localUser;
+    if (c.proxyCommand !== undefined && c.proxyUseFdpass) {
+      throw new Error(
+        `Profile "${profile.name}": ${spec.host} has "ProxyUseFdpass yes" in ~/.ssh/config, which Slurm Workbench does not support. ` +
+          'Remove it for this host (the ProxyCommand then relays the connection over its stdin/stdout).',
+      );
+    }
     return {
       alias: spec.host,
-      host: c.hostName,
-      port: spec.port ?? c.port ?? 22,
-      user: spec.user ?? c.user ?? localUser,
+      host,
+      port,
+      user,
       auth: overrides.auth,
       identityFiles,
       explicitIdentity: explicitFile !== undefined || c.identityFiles.length > 0,
       identitiesOnly: c.identitiesOnly,
       knownHostsFiles,
+      globalKnownHostsFiles: c.globalKnownHostsFiles.length > 0 ? c.globalKnownHostsFiles : [...defaultGlobalFiles],
+      hostKeyAlias: c.hostKeyAlias,
+      proxyCommand: c.proxyCommand !== undefined ? expandProxyCommand(c.proxyCommand, { host, port, user, alias: spec.host }) : undefined,
       agentSocket: agentFor(c.identityAgent, agentSocket),
     };
   };
@@ -247,7 +278,14 @@ export function resolveSshProfile(profile: Profile, sshConfig: LoadedSshConfig, 
   const target = endpoint(targetSpec, { auth: profile.auth, identityFile: profile.identityFile, knownHostsFile: profile.knownHostsFile });
   const jumpList = profile.proxyJump ?? resolveSshHost(sshConfig, profile.host, home).proxyJump;
   const jumps = jumpList ? jumpsFrom(jumpList, 0, profile.knownHostsFile) : [];
-  return { profile, target, jumps };
+  // Only the hop dialled first can use a ProxyCommand; every later hop is reached through the one
+  // before it, as with `ssh -J` (which overrides a ProxyCommand in the config). Say so.
+  for (const hop of [...jumps, target].slice(1)) {
+    if (hop.proxyCommand === undefined) continue;
+    notes.push(`ProxyCommand for ${hop.alias} in ~/.ssh/config is not used: it is reached through the ProxyJump ${jumps.map((j) => j.alias).join(', ')}.`);
+    hop.proxyCommand = undefined;
+  }
+  return { profile, target, jumps, notes };
 }
 
 /** Remote folder for uploads; `~` means the login directory. */

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { quoteArg } from '../core/shellQuote';
 import type * as SshConfigLib from 'ssh-config' with { 'resolution-mode': 'import' };
 
 // ssh-config ships ESM types but also a CommonJS build; this package is CommonJS, so load it with
@@ -23,9 +24,21 @@ export interface SshHostConfig {
   user?: string;
   /** Expanded IdentityFile paths, in config order. */
   identityFiles: string[];
-  /** ProxyJump value as written ("a,b" or "none"); hops are resolved by the caller. */
+  /**
+   * ProxyJump value as written ("a,b"); hops are resolved by the caller. ProxyJump and
+   * ProxyCommand exclude each other: the one seen first wins, as in OpenSSH, so at most one of
+   * the two is set ("none" for the first one seen leaves both unset: a direct connection).
+   */
   proxyJump?: string;
+  /** ProxyCommand as written, tokens not yet expanded (see expandProxyCommand). */
+  proxyCommand?: string;
+  /** `ProxyUseFdpass yes`: the command would hand over a socket instead of relaying bytes. */
+  proxyUseFdpass: boolean;
+  /** HostKeyAlias: the name the host key is looked up and recorded under. */
+  hostKeyAlias?: string;
   userKnownHostsFiles: string[];
+  /** GlobalKnownHostsFile list; empty when the config sets none (the caller applies the default). */
+  globalKnownHostsFiles: string[];
   identityAgent?: string;
   /** When `IdentitiesOnly yes`, the agent's other keys should not be offered. */
   identitiesOnly: boolean;
@@ -192,21 +205,69 @@ export function resolveSshHost(loaded: LoadedSshConfig, alias: string, home = ho
   const localUser = safeLocalUser();
   const tokens = (p: string): string =>
     expandPercentTokens(p, { h: hostName, p: String(port ?? 22), r: user ?? localUser, n: alias, u: localUser, d: home });
-  const proxyJump = str('proxyjump');
+  const proxy = firstProxyDirective(computed);
+  const fileList = (key: string): string[] => list(key).flatMap((v) => v.split(/\s+/)).filter((v) => v.length > 0);
+  const hostKeyAlias = str('hostkeyalias');
   return {
     alias,
     hostName,
     port,
     user,
     identityFiles: list('identityfile').map((f) => expandTilde(tokens(f), home)),
-    proxyJump: proxyJump && proxyJump.toLowerCase() !== 'none' ? proxyJump : undefined,
-    userKnownHostsFiles: list('userknownhostsfile')
-      .flatMap((v) => v.split(/\s+/))
-      .filter((v) => v.length > 0)
-      .map((f) => expandTilde(tokens(f), home)),
+    proxyJump: proxy?.kind === 'proxyjump' ? proxy.value : undefined,
+    proxyCommand: proxy?.kind === 'proxycommand' ? proxy.value : undefined,
+    proxyUseFdpass: (str('proxyusefdpass') ?? 'no').toLowerCase() === 'yes',
+    hostKeyAlias: hostKeyAlias && hostKeyAlias.toLowerCase() !== 'none' ? hostKeyAlias : undefined,
+    userKnownHostsFiles: fileList('userknownhostsfile').map((f) => expandTilde(tokens(f), home)),
+    globalKnownHostsFiles: fileList('globalknownhostsfile').map((f) => expandTilde(f, home)),
     identityAgent: str('identityagent') ? expandTilde(tokens(str('identityagent') as string), home) : undefined,
     identitiesOnly: (str('identitiesonly') ?? 'no').toLowerCase() === 'yes',
   };
+}
+
+/**
+ * OpenSSH keeps the first of ProxyJump/ProxyCommand it reads and ignores the other (readconf.c).
+ * compute() records keys in the order they were first set, so the earlier key is the one ssh kept.
+ */
+function firstProxyDirective(computed: Record<string, string | string[]>): { kind: 'proxyjump' | 'proxycommand'; value: string } | undefined {
+  for (const key of Object.keys(computed)) {
+    const k = key.toLowerCase();
+    if (k !== 'proxyjump' && k !== 'proxycommand') continue;
+    const raw = computed[key];
+    const value = (Array.isArray(raw) ? raw.join(' ') : raw).trim();
+    if (value.length === 0 || value.toLowerCase() === 'none') return undefined;
+    return { kind: k, value };
+  }
+  return undefined;
+}
+
+export interface ProxyCommandTokens {
+  /** %h: the host name connected to (after HostName). */
+  host: string;
+  /** %p */
+  port: number;
+  /** %r: the remote user name. */
+  user: string;
+  /** %n: the name as given (the alias). */
+  alias: string;
+}
+
+/**
+ * Expands the tokens ssh_config(5) allows in ProxyCommand (%h %p %r %n %%). Each value is
+ * shell-quoted where it is substituted (the command runs through /bin/sh), so a host or user
+ * name can never add shell syntax; plain names stay unquoted and read like OpenSSH's. Any other
+ * token is refused, as OpenSSH refuses it.
+ */
+export function expandProxyCommand(template: string, t: ProxyCommandTokens): string {
+  const values: Record<string, string> = { h: t.host, p: String(t.port), r: t.user, n: t.alias };
+  return template.replace(/%(.?)/g, (_m, token: string) => {
+    if (token === '%') return '%';
+    const value = values[token];
+    if (value === undefined) {
+      throw new Error(`ProxyCommand "${template}" uses the token %${token}; only %h, %p, %r, %n and %% are supported there.`);
+    }
+    return quoteArg(value);
+  });
 }
 
 function hasDirective(config: SSHConfig, name: string): boolean {
