@@ -1,8 +1,16 @@
 /**
  * Host key verification against OpenSSH known_hosts files: plain and hashed (`|1|salt|hash`)
  * host patterns, `[host]:port` for non-22 ports, wildcards and negation, `@revoked` markers.
- * Unknown key → the user is asked (SHA256 fingerprint shown) and an accepted key is appended.
- * Changed or revoked key → refused with an error that says how to fix it. Never auto-accepted.
+ * The user's files and the system-wide ones (/etc/ssh/ssh_known_hosts, GlobalKnownHostsFile)
+ * are all read; a HostKeyAlias replaces host:port as the name looked up and recorded.
+ * Unknown key → the user is asked (SHA256 fingerprint shown) and an accepted key is appended to
+ * the first user file. Changed or revoked key → refused with an error that says how to fix it.
+ * Never auto-accepted.
+ *
+ * `@cert-authority`: ssh2 (1.17) negotiates only plain host key algorithms, never the
+ * `*-cert-v01@openssh.com` ones, so a host certificate never reaches us and cannot be checked.
+ * A host trusted only through a CA line is therefore refused with a message that says how to add
+ * its plain key, instead of being offered as an ordinary unknown key.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
@@ -92,7 +100,9 @@ export type HostKeyCheck =
   | { kind: 'known'; file: string; line: number }
   | { kind: 'unknown'; otherKeyTypes: string[] }
   | { kind: 'changed'; file: string; line: number; knownFingerprint: string }
-  | { kind: 'revoked'; file: string; line: number };
+  | { kind: 'revoked'; file: string; line: number }
+  /** Not known as a plain key, but a `@cert-authority` line covers the host (see the file comment). */
+  | { kind: 'cert-authority'; file: string; line: number };
 
 export interface KnownHostsFile {
   path: string;
@@ -120,7 +130,22 @@ export function checkHostKey(files: readonly KnownHostsFile[], host: string, por
       }
     }
   }
-  return changed ?? { kind: 'unknown', otherKeyTypes: [...otherTypes] };
+  if (changed) return changed;
+  for (const f of files) {
+    for (const e of f.entries) {
+      if (e.marker === 'cert-authority' && entryMatchesHost(e, host, port)) return { kind: 'cert-authority', file: f.path, line: e.line };
+    }
+  }
+  return { kind: 'unknown', otherKeyTypes: [...otherTypes] };
+}
+
+/**
+ * The name a host's key is filed under: `[host]:port` (or `host` on 22), or the HostKeyAlias as
+ * it is (OpenSSH uses the alias alone, without a port). Returned as the (host, port) pair the
+ * lookup functions take.
+ */
+export function hostKeyLookup(host: string, port: number, hostKeyAlias?: string): { host: string; port: number } {
+  return hostKeyAlias !== undefined ? { host: hostKeyAlias, port: 22 } : { host, port };
 }
 
 /** Key types already recorded for host:port, so the client can prefer them in negotiation. */
@@ -141,13 +166,17 @@ export function formatKnownHostsLine(host: string, port: number, keyBlob: Buffer
   return `${field} ${keyTypeOfBlob(keyBlob)} ${keyBlob.toString('base64')}`;
 }
 
-export async function readKnownHostsFiles(paths: readonly string[]): Promise<KnownHostsFile[]> {
+/**
+ * Reads known_hosts files; a missing one is empty. `unreadableIsEmpty` (for the system-wide files,
+ * which we only read) also treats an unreadable one as empty, as OpenSSH does.
+ */
+export async function readKnownHostsFiles(paths: readonly string[], unreadableIsEmpty = false): Promise<KnownHostsFile[]> {
   const out: KnownHostsFile[] = [];
   for (const path of paths) {
     try {
       out.push({ path, entries: parseKnownHosts(await readFile(path, 'utf8')) });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && !unreadableIsEmpty) throw err;
       out.push({ path, entries: [] });
     }
   }
@@ -170,8 +199,12 @@ export interface HostKeyVerifyRequest {
   host: string;
   port: number;
   keyBlob: Buffer;
-  /** known_hosts files in lookup order; an accepted key is appended to the first. */
+  /** User known_hosts files in lookup order; an accepted key is appended to the first. */
   knownHostsFiles: readonly string[];
+  /** System-wide known_hosts files: read after the user's, never written. */
+  globalKnownHostsFiles?: readonly string[];
+  /** HostKeyAlias: look the key up and record it under this name instead of host:port. */
+  hostKeyAlias?: string;
   confirmUnknown(host: string, port: number, keyType: string, fingerprint: string): Promise<boolean>;
   /** Write hashed entries (HashKnownHosts). */
   hashNewEntries?: boolean;
@@ -186,36 +219,50 @@ export class HostKeyError extends UserFacingError {
 
 /** Resolves when the key is trusted (known, or accepted and recorded); throws HostKeyError otherwise. */
 export async function verifyHostKey(req: HostKeyVerifyRequest): Promise<void> {
-  const files = await readKnownHostsFiles(req.knownHostsFiles);
-  const result = checkHostKey(files, req.host, req.port, req.keyBlob);
+  const globalFiles = req.globalKnownHostsFiles ?? [];
+  const files = [...(await readKnownHostsFiles(req.knownHostsFiles)), ...(await readKnownHostsFiles(globalFiles, true))];
+  const lookup = hostKeyLookup(req.host, req.port, req.hostKeyAlias);
+  const result = checkHostKey(files, lookup.host, lookup.port, req.keyBlob);
   const fingerprint = sha256Fingerprint(req.keyBlob);
   const keyType = keyTypeOfBlob(req.keyBlob);
-  const name = knownHostName(req.host, req.port);
+  const name = knownHostName(lookup.host, lookup.port);
+  const shown = req.hostKeyAlias !== undefined ? `${knownHostName(req.host, req.port)} (HostKeyAlias ${req.hostKeyAlias})` : name;
+  const userFile = req.knownHostsFiles[0] ?? '~/.ssh/known_hosts';
   switch (result.kind) {
     case 'known':
       return;
     case 'revoked':
       throw new HostKeyError(
-        `The ${keyType} host key of ${name} (${fingerprint}) is marked @revoked in ${result.file}:${result.line}. Refusing to connect.`,
+        `The ${keyType} host key of ${shown} (${fingerprint}) is marked @revoked in ${result.file}:${result.line}. Refusing to connect.`,
         'Ask the cluster administrators for the current host key.',
       );
     case 'changed':
       throw new HostKeyError(
-        `HOST KEY CHANGED for ${name}: it presented ${keyType} ${fingerprint}, but ${result.file}:${result.line} records ${result.knownFingerprint}. ` +
+        `HOST KEY CHANGED for ${shown}: it presented ${keyType} ${fingerprint}, but ${result.file}:${result.line} records ${result.knownFingerprint}. ` +
           'Someone could be intercepting the connection, or the host was reinstalled. Refusing to connect.',
-        `Check the new fingerprint with the cluster administrators; if it is right, remove the old key with ` +
-          `\`ssh-keygen -R '${name}' -f '${result.file}'\` and connect again.`,
+        globalFiles.includes(result.file)
+          ? `Check the new fingerprint with the cluster administrators; ${result.file} is the system-wide list, so they (or root) must update it there.`
+          : `Check the new fingerprint with the cluster administrators; if it is right, remove the old key with ` +
+            `\`ssh-keygen -R '${name}' -f '${result.file}'\` and connect again.`,
+      );
+    case 'cert-authority':
+      throw new HostKeyError(
+        `${shown} is trusted through a host certificate authority (@cert-authority in ${result.file}:${result.line}), ` +
+          `but Slurm Workbench cannot check SSH host certificates, and the plain ${keyType} key it presented (${fingerprint}) is not in known_hosts. Refusing to connect.`,
+        `Add the host's plain key to ${userFile}: run \`ssh-keyscan -t ${keyType} -p ${req.port} ${req.host}\`, check that its fingerprint ` +
+          `(\`ssh-keygen -lf -\` on that output) is ${fingerprint} and matches what the cluster administrators publish, then append the line` +
+          (req.hostKeyAlias !== undefined ? ` with the host field replaced by ${req.hostKeyAlias}.` : '.'),
       );
     case 'unknown': {
       const accepted = await req.confirmUnknown(req.host, req.port, keyType, fingerprint);
       if (!accepted) {
         throw new HostKeyError(
-          `The host key of ${name} (${keyType} ${fingerprint}) is not known and was not accepted.`,
+          `The host key of ${shown} (${keyType} ${fingerprint}) is not known and was not accepted.`,
           'Connect again and accept the key after checking the fingerprint with the cluster administrators.',
         );
       }
       const target = req.knownHostsFiles[0];
-      if (target) await appendKnownHost(target, formatKnownHostsLine(req.host, req.port, req.keyBlob, req.hashNewEntries));
+      if (target) await appendKnownHost(target, formatKnownHostsLine(lookup.host, lookup.port, req.keyBlob, req.hashNewEntries));
       return;
     }
   }

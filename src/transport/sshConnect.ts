@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { ResolvedSshProfile, SshEndpoint } from '../config/profile';
 import { CancelledError, UserFacingError } from '../core/errors';
 import type { TransportDeps } from './auth';
-import { HostKeyError, knownKeyTypes, readKnownHostsFiles, verifyHostKey } from './knownHosts';
+import { HostKeyError, hostKeyLookup, knownKeyTypes, readKnownHostsFiles, verifyHostKey } from './knownHosts';
 import { createAuthSession } from './sshAuth';
 
 export interface ConnectTimings {
@@ -87,8 +87,9 @@ const HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-n
 
 /** Prefer the key types known_hosts already has for this host, like OpenSSH does. */
 async function hostKeyAlgorithms(endpoint: SshEndpoint): Promise<string[]> {
-  const files = await readKnownHostsFiles(endpoint.knownHostsFiles);
-  const known = knownKeyTypes(files, endpoint.host, endpoint.port).flatMap((t) =>
+  const files = [...(await readKnownHostsFiles(endpoint.knownHostsFiles)), ...(await readKnownHostsFiles(endpoint.globalKnownHostsFiles, true))];
+  const lookup = hostKeyLookup(endpoint.host, endpoint.port, endpoint.hostKeyAlias);
+  const known = knownKeyTypes(files, lookup.host, lookup.port).flatMap((t) =>
     t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t],
   );
   const preferred = HOST_KEY_ALGORITHMS.filter((a) => known.includes(a));
@@ -197,6 +198,8 @@ async function connectHop(
           port: hop.port,
           keyBlob: key,
           knownHostsFiles: hop.knownHostsFiles,
+          globalKnownHostsFiles: hop.globalKnownHostsFiles,
+          hostKeyAlias: hop.hostKeyAlias,
           confirmUnknown: (h, p, t, fp) => deps.prompter.confirmUnknownHostKey(h, p, t, fp),
         }).then(
           () => {

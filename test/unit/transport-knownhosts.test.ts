@@ -11,6 +11,7 @@ import {
   entryMatchesHost,
   formatKnownHostsLine,
   HostKeyError,
+  hostKeyLookup,
   keyTypeOfBlob,
   parseKnownHosts,
   sha256Fingerprint,
@@ -145,6 +146,89 @@ describe('verifyHostKey', () => {
         assert.ok(err.hint?.includes(`ssh-keygen -R '[127.0.0.1]:2222' -f '${file}'`));
         return true;
       },
+    );
+  });
+});
+
+describe('system-wide files, HostKeyAlias, @cert-authority, @revoked', () => {
+  const never = async (): Promise<boolean> => assert.fail('must not ask');
+
+  it('a key trusted only in a global file is known; nothing is written anywhere', async () => {
+    const user = join(dir, 'kh-user-empty');
+    const global = join(dir, 'kh-global');
+    writeFileSync(global, `[127.0.0.1]:2222 ${keys.a.line}\n`);
+    await verifyHostKey({ host: '127.0.0.1', port: 2222, keyBlob: keys.a.blob, knownHostsFiles: [user], globalKnownHostsFiles: [join(dir, 'absent'), global], confirmUnknown: never });
+    assert.throws(() => readFileSync(user), 'the user file was not created');
+    assert.equal(readFileSync(global, 'utf8'), `[127.0.0.1]:2222 ${keys.a.line}\n`);
+  });
+
+  it('a mismatch in a global file is HOST KEY CHANGED, with a hint for the system-wide list', async () => {
+    const global = join(dir, 'kh-global-other');
+    writeFileSync(global, `[127.0.0.1]:2222 ${keys.a.line}\n`);
+    await assert.rejects(
+      verifyHostKey({ host: '127.0.0.1', port: 2222, keyBlob: keys.b.blob, knownHostsFiles: [join(dir, 'kh-none')], globalKnownHostsFiles: [global], confirmUnknown: never }),
+      (err: unknown) => {
+        assert.ok(err instanceof HostKeyError);
+        assert.match(err.message, new RegExp(`HOST KEY CHANGED.*${global}:1`));
+        assert.match(err.hint ?? '', /system-wide list/);
+        return true;
+      },
+    );
+  });
+
+  it('an unreadable global file is skipped like OpenSSH does; an unreadable user file is an error', async () => {
+    // A directory cannot be read as a file (EISDIR) even by root.
+    await verifyHostKey({ host: 'h', port: 22, keyBlob: keys.a.blob, knownHostsFiles: [join(dir, 'kh-u2')], globalKnownHostsFiles: [dir], confirmUnknown: async () => true });
+    await assert.rejects(verifyHostKey({ host: 'h', port: 22, keyBlob: keys.a.blob, knownHostsFiles: [dir], confirmUnknown: async () => true }), /EISDIR/);
+  });
+
+  it('HostKeyAlias: looked up and recorded under the bare alias (no port), as OpenSSH does', async () => {
+    assert.deepEqual(hostKeyLookup('10.0.0.5', 2222, 'login.cluster'), { host: 'login.cluster', port: 22 });
+    assert.deepEqual(hostKeyLookup('10.0.0.5', 2222), { host: '10.0.0.5', port: 2222 });
+    const file = join(dir, 'kh-alias');
+    writeFileSync(file, `[10.0.0.5]:2222 ${keys.b.line}\n`);
+    // The host:port entry (another key) does not matter under the alias: unknown, asked, recorded.
+    await verifyHostKey({ host: '10.0.0.5', port: 2222, keyBlob: keys.a.blob, knownHostsFiles: [file], hostKeyAlias: 'login.cluster', confirmUnknown: async () => true });
+    assert.equal(readFileSync(file, 'utf8').split('\n')[1], `login.cluster ${keys.a.line}`);
+    const found = execFileSync('ssh-keygen', ['-F', 'login.cluster', '-f', file], { encoding: 'utf8' });
+    assert.match(found, /ssh-ed25519/);
+    await verifyHostKey({ host: '10.0.0.5', port: 2222, keyBlob: keys.a.blob, knownHostsFiles: [file], hostKeyAlias: 'login.cluster', confirmUnknown: never });
+    await assert.rejects(
+      verifyHostKey({ host: '10.0.0.5', port: 2222, keyBlob: keys.b.blob, knownHostsFiles: [join(dir, 'kh-alias-2')], globalKnownHostsFiles: [file], hostKeyAlias: 'login.cluster', confirmUnknown: never }),
+      (err: unknown) => err instanceof HostKeyError && /HOST KEY CHANGED for \[10\.0\.0\.5\]:2222 \(HostKeyAlias login\.cluster\)/.test(err.message),
+    );
+  });
+
+  it('@cert-authority covering the host: refused with the ssh-keyscan fix, never offered as unknown', async () => {
+    const file = join(dir, 'kh-ca');
+    writeFileSync(file, `@cert-authority *.cluster.org ${keys.c.line}\n`);
+    const check = checkHostKey([{ path: file, entries: parseKnownHosts(readFileSync(file, 'utf8')) }], 'login.cluster.org', 22, keys.a.blob);
+    assert.deepEqual(check, { kind: 'cert-authority', file, line: 1 });
+    await assert.rejects(
+      verifyHostKey({ host: 'login.cluster.org', port: 2200, keyBlob: keys.a.blob, knownHostsFiles: [join(dir, 'kh-ca-user')], globalKnownHostsFiles: [file], hostKeyAlias: 'login.cluster.org', confirmUnknown: never }),
+      (err: unknown) => {
+        assert.ok(err instanceof HostKeyError);
+        assert.match(err.message, new RegExp(`@cert-authority in ${file}:1.*cannot check SSH host certificates`));
+        assert.ok(err.message.includes(keys.a.fingerprint));
+        assert.ok(err.hint?.includes('`ssh-keyscan -t ssh-ed25519 -p 2200 login.cluster.org`'), err.hint);
+        assert.match(err.hint ?? '', /host field replaced by login\.cluster\.org/);
+        return true;
+      },
+    );
+    // A plain key for the host still wins over the CA line; a host the CA does not cover is just unknown.
+    const both = parseKnownHosts(`@cert-authority *.cluster.org ${keys.c.line}\nlogin.cluster.org ${keys.a.line}\n`);
+    assert.equal(checkHostKey([{ path: file, entries: both }], 'login.cluster.org', 22, keys.a.blob).kind, 'known');
+    assert.equal(checkHostKey([{ path: file, entries: both }], 'elsewhere.org', 22, keys.a.blob).kind, 'unknown');
+  });
+
+  it('@revoked in any file refuses the key, even one the user file trusts', async () => {
+    const user = join(dir, 'kh-rev-user');
+    const global = join(dir, 'kh-rev-global');
+    writeFileSync(user, `h ${keys.a.line}\n`);
+    writeFileSync(global, `@revoked * ${keys.a.line}\n`);
+    await assert.rejects(
+      verifyHostKey({ host: 'h', port: 22, keyBlob: keys.a.blob, knownHostsFiles: [user], globalKnownHostsFiles: [global], confirmUnknown: never }),
+      (err: unknown) => err instanceof HostKeyError && err.message.includes(`@revoked in ${global}:1`),
     );
   });
 });
