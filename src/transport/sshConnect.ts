@@ -1,6 +1,8 @@
 /**
  * Opens one authenticated ssh2 connection to a profile's target, through its ProxyJump chain
- * (`forwardOut` on each hop, `sock: stream` for the next). Every hop gets a host key check,
+ * (`forwardOut` on each hop, `sock: stream` for the next). The first hop is dialled directly or,
+ * when ~/.ssh/config gives it a ProxyCommand, through that command's stdin/stdout. Every hop gets
+ * a host key check (user and system known_hosts, under its HostKeyAlias if it has one),
  * keepalive and a connect timeout that pauses while the user is answering a prompt.
  */
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
@@ -9,6 +11,7 @@ import type { ResolvedSshProfile, SshEndpoint } from '../config/profile';
 import { CancelledError, UserFacingError } from '../core/errors';
 import type { TransportDeps } from './auth';
 import { HostKeyError, hostKeyLookup, knownKeyTypes, readKnownHostsFiles, verifyHostKey } from './knownHosts';
+import { ProxyCommandError, spawnProxyCommand } from './proxyCommand';
 import { createAuthSession } from './sshAuth';
 
 export interface ConnectTimings {
@@ -46,6 +49,7 @@ export async function connectChain(opts: ConnectOptions): Promise<SshConnection>
   const endAll = (): void => {
     for (const c of [...chain].reverse()) c.end();
   };
+  for (const note of opts.resolved.notes) opts.deps.logger.info(note);
   try {
     let sock: Duplex | undefined;
     for (let i = 0; i < hops.length; i++) {
@@ -164,6 +168,7 @@ async function connectHop(
         return;
       }
       if (hostKeyError) return finish(hostKeyError);
+      if (err instanceof ProxyCommandError) return finish(err);
       if (err.level === 'client-authentication') return finish(auth.describeFailure());
       finish(
         new UserFacingError(
@@ -179,11 +184,13 @@ async function connectHop(
       if (!settled) finish(hostKeyError ?? new UserFacingError(`The connection to ${label} closed during login.`, 'Check the server logs or your network, then connect again.'));
     });
 
+    // Started here, right before ssh2 takes it: ssh2 listens for its errors from then on.
+    const hopSock = sock ?? (hop.proxyCommand !== undefined ? spawnProxyCommand({ command: hop.proxyCommand, label, logger: deps.logger }) : undefined);
     const config: ConnectConfig = {
       host: hop.host,
       port: hop.port,
       username: hop.user,
-      sock,
+      sock: hopSock,
       // ssh2's readyTimeout cannot pause while a person types a 2FA code: we keep our own timer.
       readyTimeout: 0,
       keepaliveInterval: timings.keepaliveIntervalMs,
