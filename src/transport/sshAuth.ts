@@ -3,12 +3,17 @@
  * attempt, in OpenSSH's order (publickey via agent, then key files, then keyboard-interactive,
  * then password), and only when the server offers it. Nothing here loops: an auth failure ends
  * the attempt, so a site's lockout counter is never fed automatically.
+ *
+ * `IdentitiesOnly yes`: the agent offers only the keys that are one of the endpoint's identity
+ * files (matched by public key; see identityAgent.ts), never its others; a file whose key the
+ * agent already offered is not offered a second time.
  */
 import { readFile } from 'node:fs/promises';
 import { utils, type AuthHandlerMiddleware, type NextAuthHandler } from 'ssh2';
 import type { SshEndpoint } from '../config/profile';
 import { UserFacingError } from '../core/errors';
 import { passphraseSecretKey, passwordSecretKey, type AuthTarget, type TransportDeps } from './auth';
+import { IdentityFilteringAgent, identityPublicBlob } from './identityAgent';
 
 export class AuthFailedError extends UserFacingError {
   constructor(message: string, hint: string) {
@@ -105,15 +110,48 @@ export function createAuthSession(opts: AuthSessionOptions): AuthSession {
   // prompted for a method the server would refuse anyway.
   steps.push(async () => ({ type: 'none', username }));
 
+  // IdentitiesOnly: each identity file's public key, read once (from <file>.pub or the key itself).
+  let identityBlobs: Promise<Map<string, Buffer | undefined>> | undefined;
+  const publicBlobs = (): Promise<Map<string, Buffer | undefined>> =>
+    (identityBlobs ??= Promise.all(endpoint.identityFiles.map(async (f) => [f, await identityPublicBlob(f)] as const)).then((pairs) => new Map(pairs)));
+  const offeredByAgent: Buffer[] = [];
+
   if (wants('agent') && endpoint.agentSocket) {
-    const agent = endpoint.agentSocket;
-    steps.push(async () => (allows('publickey') ? (tried.push('ssh-agent keys'), { type: 'agent', username, agent }) : undefined));
+    const agentSocket = endpoint.agentSocket;
+    steps.push(async () => {
+      if (!allows('publickey')) return undefined;
+      if (!endpoint.identitiesOnly) {
+        tried.push('ssh-agent keys');
+        return { type: 'agent', username, agent: agentSocket };
+      }
+      const blobs = [...(await publicBlobs()).values()].filter((b): b is Buffer => b !== undefined);
+      if (blobs.length === 0) return undefined;
+      const agent = new IdentityFilteringAgent(agentSocket, blobs);
+      let keys: Awaited<ReturnType<IdentityFilteringAgent['matchingKeys']>>;
+      try {
+        keys = await agent.matchingKeys();
+      } catch (err) {
+        deps.logger.warn(`[${target.label}] ssh-agent (${agentSocket}) could not list its keys: ${(err as Error).message}`);
+        return undefined;
+      }
+      if (keys.length === 0) {
+        deps.logger.info(`[${target.label}] IdentitiesOnly: ssh-agent holds none of the identity files, so none of its keys is offered.`);
+        return undefined;
+      }
+      for (const k of keys) offeredByAgent.push(k.blob);
+      tried.push('ssh-agent key of the identity file (IdentitiesOnly)');
+      return { type: 'agent', username, agent };
+    });
   }
 
   if (wants('key')) {
     for (const file of endpoint.identityFiles) {
       steps.push(async () => {
         if (!allows('publickey')) return undefined;
+        if (endpoint.identitiesOnly && offeredByAgent.length > 0) {
+          const blob = (await publicBlobs()).get(file);
+          if (blob && offeredByAgent.some((b) => b.equals(blob))) return undefined; // the agent already offered this key
+        }
         let data: Buffer;
         try {
           data = await readFile(file);

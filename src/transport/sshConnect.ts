@@ -170,6 +170,17 @@ async function connectHop(
       if (hostKeyError) return finish(hostKeyError);
       if (err instanceof ProxyCommandError) return finish(err);
       if (err.level === 'client-authentication') return finish(auth.describeFailure());
+      if (/too many authentication failures/i.test(err.message)) {
+        return finish(
+          new UserFacingError(
+            `Could not log in to ${label}: the server ended the login after too many failed attempts (${err.message}).`,
+            hop.identitiesOnly
+              ? 'Check which key the server accepts for this user and name it as the IdentityFile.'
+              : 'An ssh-agent with many keys offers each of them: set "IdentitiesOnly yes" and the right IdentityFile for this host in ~/.ssh/config.',
+            { cause: err },
+          ),
+        );
+      }
       finish(
         new UserFacingError(
           `Could not connect to ${label}${via ? ` (via ${via.host})` : ''}: ${err.message}.`,
