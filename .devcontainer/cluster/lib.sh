@@ -75,7 +75,7 @@ SW_BED="$SW_REPO_ROOT/.bed"
 SW_KEY="$SW_BED/keys/slurmuser_ed25519"
 SW_KNOWN_HOSTS="$SW_BED/known_hosts"
 
-SW_PACKAGES=(slurmctld slurmd slurm-client slurmdbd munge mariadb-server openssh-server openssh-client sshpass)
+SW_PACKAGES=(slurmctld slurmd slurm-client slurmdbd munge mariadb-server openssh-server openssh-client sshpass netcat-openbsd)
 # Extra `apt-get install` options; an overlay may set them (24.11 skips Recommends: no systemd).
 [[ -n ${SW_APT_OPTIONS+set} ]] || SW_APT_OPTIONS=()
 
