@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: every test, from a fresh clone, as root on Debian 12.
 # Brings up what the tests need (npm deps, the bundled Slurm clusters 22.05 and 24.11, code-server + chromium),
-# then runs unit, integration and in-VS Code extension tests, and prints each stage's time.
+# then runs unit, integration and in-VS Code extension tests, then the dev container in Docker, and prints
+# each stage's time.
 # Every stage runs even when an earlier one failed, so one run shows everything that is wrong.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -77,6 +78,10 @@ count_extension_tests
 run_stage demo-ui "${NODE_TEST[@]}" test/extension/demo-ui.test.ts
 count_node_tests demo-ui
 run_stage package npm run --silent package
+# "Open in Dev Container" for real: Docker engine (Debian's), stand-in base images where Docker Hub is
+# unreachable, `devcontainer up`, a job from the dev container, integration suites inside it, down -v.
+run_stage docker bash test/bed/docker-stage.sh
+count_node_tests docker
 
 echo
 echo "=== summary ==="
