@@ -27,6 +27,7 @@ import { registerProfileCommands } from './commands/registerProfileCommands';
 import { registerSubmit } from './commands/submitFeature';
 import { registerOnboarding } from './commands/onboardingFeature';
 import { JobHistory } from './session/jobHistory';
+import { announceIgnoredProfiles, readProfilesSetting } from './vscode/profileSettings';
 import { JobsTreeProvider } from './views/jobsTree';
 
 export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
@@ -47,7 +48,9 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
     const config = vscode.workspace.getConfiguration('slurm');
     const general = parseGeneralSettings(Object.fromEntries(GENERAL_SETTING_KEYS.map((k) => [k, config.get(k)])));
     settings = general.settings;
-    const { profiles, problems } = parseProfiles(config.get('profiles'));
+    const profileSetting = readProfilesSetting();
+    announceIgnoredProfiles(profileSetting.ignored);
+    const { profiles, problems } = parseProfiles(profileSetting.raw);
     for (const p of [...general.problems.map((x) => `${x.setting}: ${x.message}`), ...problems.map((x) => x.message)]) {
       logger.warn(p);
       void vscode.window.showWarningMessage(`Slurm Workbench settings: ${p}`, 'Open Settings').then((a) => {
@@ -83,6 +86,8 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
   context.subscriptions.push(
     view.onDidChangeVisibility((e) => registry.setVisible(e.visible)),
     vscode.window.onDidChangeWindowState((s) => registry.setFocused(s.focused)),
+    // Trusting the workspace lets its own cluster profiles apply (profileSettings.ts).
+    vscode.workspace.onDidGrantWorkspaceTrust(() => applySettings()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('slurm')) {
         applySettings();

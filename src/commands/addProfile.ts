@@ -61,7 +61,9 @@ export function addProfileCommand() {
       validateInput: (v) => (!v.trim() ? 'Enter a name' : existing.some((p) => p.name === v.trim()) ? `A profile named "${v.trim()}" exists already` : undefined),
     });
     if (!name) return;
-    await config.update('profiles', [...(config.get<unknown[]>('profiles') ?? []), { name: name.trim(), ...profile }], vscode.ConfigurationTarget.Global);
+    // Appended to the user's own list: a workspace's profiles (get() may return them) never move into user settings.
+    const own = config.inspect<unknown[]>('profiles')?.globalValue;
+    await config.update('profiles', [...(Array.isArray(own) ? own : []), { name: name.trim(), ...profile }], vscode.ConfigurationTarget.Global);
     void vscode.window.showInformationMessage(`Slurm profile "${name.trim()}" added.`);
   };
 }

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { remoteRootOf, parseProfiles } from '../config/profile';
 import { resubmitJob } from '../session/resubmit';
+import { readProfilesSetting } from '../vscode/profileSettings';
 import type { Services } from '../vscode/services';
 import { showActionError } from '../vscode/errors';
 import { resolveJobTargets } from './jobTargets';
@@ -12,7 +13,7 @@ export function resubmitJobCommand(services: Services) {
     if (!target) return undefined;
     const id = target.ids[0];
     const row = target.rows[0] ?? target.session.snapshot.jobs.find((j) => j.id === id);
-    const profile = parseProfiles(vscode.workspace.getConfiguration('slurm').get('profiles')).profiles.find((p) => p.name === target.session.profileName);
+    const profile = parseProfiles(readProfilesSetting().raw).profiles.find((p) => p.name === target.session.profileName);
     const root = profile ? remoteRootOf(profile) : '~/.slurm-workbench';
     try {
       const result = await vscode.window.withProgress(

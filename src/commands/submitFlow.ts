@@ -18,6 +18,7 @@ import { pythonEnvOf } from '../submit/pythonEnv';
 import { loadTemplates, templatesFor, type HeaderTemplate } from '../templates/templateStore';
 import { applyFolderSync, planSyncForScript, type SyncOptions } from '../submit/folderSync';
 import { describeSkipped, describeUpload, parseSyncSettings, type SyncSettings } from '../submit/syncPlan';
+import { readProfilesSetting } from '../vscode/profileSettings';
 import type { Services } from '../vscode/services';
 
 /** Answers given up front; anything missing is prompted for (or taken as prefilled with `acceptDefaults`). */
@@ -90,7 +91,7 @@ async function textToSubmit(doc: vscode.TextDocument): Promise<string> {
 }
 
 async function pickSession(services: Services, options: SubmitCommandOptions): Promise<{ session: ClusterSession; profile: Profile }> {
-  const { profiles } = parseProfiles(vscode.workspace.getConfiguration('slurm').get('profiles'));
+  const { profiles } = parseProfiles(readProfilesSetting().raw);
   const sessions = services.registry.all();
   if (sessions.length === 0) throw new UserFacingError('No cluster profile is configured.', 'Add one with "Slurm: Add Cluster Profile".');
   const state = services.context.workspaceState;
