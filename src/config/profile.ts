@@ -232,9 +232,7 @@ export function resolveSshProfile(profile: Profile, sshConfig: LoadedSshConfig, 
       ?? (c.identityFiles.length > 0 ? c.identityFiles : [...inherited, ...DEFAULT_IDENTITY_FILES.map((f) => join(home, '.ssh', f))]);
     const knownHostsFiles = overrides.knownHostsFile !== undefined
       ? [expandTilde(overrides.knownHostsFile, home)]
-      : c.userKnownHostsFiles.length > 0
-        ? c.userKnownHostsFiles
-        : [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2')];
+      : (c.userKnownHostsFiles ?? [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2')]);
     const host = c.hostName;
     const port = spec.port ?? c.port ?? 22;
     const user = spec.user ?? c.user ?? localUser;
@@ -254,7 +252,7 @@ export function resolveSshProfile(profile: Profile, sshConfig: LoadedSshConfig, 
       explicitIdentity: explicitFile !== undefined || c.identityFiles.length > 0,
       identitiesOnly: c.identitiesOnly,
       knownHostsFiles,
-      globalKnownHostsFiles: c.globalKnownHostsFiles.length > 0 ? c.globalKnownHostsFiles : [...defaultGlobalFiles],
+      globalKnownHostsFiles: c.globalKnownHostsFiles ?? [...defaultGlobalFiles],
       hostKeyAlias: c.hostKeyAlias,
       proxyCommand: c.proxyCommand !== undefined ? expandProxyCommand(c.proxyCommand, { host, port, user, alias: spec.host }) : undefined,
       agentSocket: agentFor(c.identityAgent, agentSocket),

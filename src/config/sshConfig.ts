@@ -36,9 +36,10 @@ export interface SshHostConfig {
   proxyUseFdpass: boolean;
   /** HostKeyAlias: the name the host key is looked up and recorded under. */
   hostKeyAlias?: string;
-  userKnownHostsFiles: string[];
-  /** GlobalKnownHostsFile list; empty when the config sets none (the caller applies the default). */
-  globalKnownHostsFiles: string[];
+  /** UserKnownHostsFile list: undefined when unset (the caller applies the default), [] for `none`. */
+  userKnownHostsFiles?: string[];
+  /** GlobalKnownHostsFile list: undefined when unset (the caller applies the default), [] for `none`. */
+  globalKnownHostsFiles?: string[];
   identityAgent?: string;
   /** When `IdentitiesOnly yes`, the agent's other keys should not be offered. */
   identitiesOnly: boolean;
@@ -206,7 +207,11 @@ export function resolveSshHost(loaded: LoadedSshConfig, alias: string, home = ho
   const tokens = (p: string): string =>
     expandPercentTokens(p, { h: hostName, p: String(port ?? 22), r: user ?? localUser, n: alias, u: localUser, d: home });
   const proxy = firstProxyDirective(computed);
-  const fileList = (key: string): string[] => list(key).flatMap((v) => v.split(/\s+/)).filter((v) => v.length > 0);
+  const fileList = (key: string): string[] | undefined => {
+    const files = list(key).flatMap((v) => v.split(/\s+/)).filter((v) => v.length > 0);
+    if (files.length === 0) return undefined;
+    return files.length === 1 && files[0].toLowerCase() === 'none' ? [] : files;
+  };
   const hostKeyAlias = str('hostkeyalias');
   return {
     alias,
@@ -218,8 +223,8 @@ export function resolveSshHost(loaded: LoadedSshConfig, alias: string, home = ho
     proxyCommand: proxy?.kind === 'proxycommand' ? proxy.value : undefined,
     proxyUseFdpass: (str('proxyusefdpass') ?? 'no').toLowerCase() === 'yes',
     hostKeyAlias: hostKeyAlias && hostKeyAlias.toLowerCase() !== 'none' ? hostKeyAlias : undefined,
-    userKnownHostsFiles: fileList('userknownhostsfile').map((f) => expandTilde(tokens(f), home)),
-    globalKnownHostsFiles: fileList('globalknownhostsfile').map((f) => expandTilde(f, home)),
+    userKnownHostsFiles: fileList('userknownhostsfile')?.map((f) => expandTilde(tokens(f), home)),
+    globalKnownHostsFiles: fileList('globalknownhostsfile')?.map((f) => expandTilde(f, home)),
     identityAgent: str('identityagent') ? expandTilde(tokens(str('identityagent') as string), home) : undefined,
     identitiesOnly: (str('identitiesonly') ?? 'no').toLowerCase() === 'yes',
   };

@@ -114,6 +114,12 @@ describe('HostKeyAlias, GlobalKnownHostsFile, IdentitiesOnly', () => {
     assert.deepEqual(resolveSshProfile(profile({ host: 'c' }), cfg, env).target.knownHostsFiles, ['/home/tester/.ssh/known_hosts', '/etc/ssh/team_hosts']);
   });
 
+  it('`none` means no file (not a file named "none"), for both lists', () => {
+    const cfg = parseSshConfig(['Host c', '  UserKnownHostsFile none', '  GlobalKnownHostsFile none'].join('\n'), home);
+    const t = resolveSshProfile(profile({ host: 'c' }), cfg, env).target;
+    assert.deepEqual([t.knownHostsFiles, t.globalKnownHostsFiles], [[], []]);
+  });
+
   it('IdentitiesOnly yes reaches the endpoint with its identity files', () => {
     const cfg = parseSshConfig(['Host c', '  IdentitiesOnly yes', '  IdentityFile ~/.ssh/id_cluster'].join('\n'), home);
     const t = resolveSshProfile(profile({ host: 'c' }), cfg, env).target;
