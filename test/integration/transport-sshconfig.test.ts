@@ -42,14 +42,18 @@ function aliasProfile(alias: string, knownHostsFile: string, extra: Record<strin
   return bedProfile(bed, { host: alias, port: undefined, user: undefined, knownHostsFile, ...extra });
 }
 
-/** The process connected to 127.0.0.1:`port` from this machine that is a child of this test. */
-function childConnectedTo(port: number): string | undefined {
+/** The process connected to `port` that is a child of this test: its name and pid. */
+function childOn(port: number): { name: string; pid: number } | undefined {
   const out = execFileSync('ss', ['-tnpH', 'state', 'established', `( dport = :${port} )`], { encoding: 'utf8' });
   for (const m of out.matchAll(/\("([^"]+)",pid=(\d+)/g)) {
     const status = readFileSync(`/proc/${m[2]}/status`, 'utf8');
-    if (new RegExp(`^PPid:\\s*${process.pid}$`, 'm').test(status)) return m[1];
+    if (new RegExp(`^PPid:\\s*${process.pid}$`, 'm').test(status)) return { name: m[1], pid: Number(m[2]) };
   }
   return undefined;
+}
+
+function childConnectedTo(port: number): string | undefined {
+  return childOn(port)?.name;
 }
 
 describe('ProxyCommand (real sshd)', () => {
@@ -62,6 +66,26 @@ describe('ProxyCommand (real sshd)', () => {
       assert.equal(childConnectedTo(bed.sshPort), 'nc', 'a child nc of this process holds the TCP connection to the sshd');
       assert.equal(t.connectionInfo?.localPort, undefined, 'ssh2 has no TCP socket of its own');
       assert.ok(d.lines.some((l) => l.includes(`connecting through ProxyCommand: nc ${bed.sshHost} ${bed.sshPort}`)), d.lines.join('\n'));
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it('the proxy dying mid-session is a lost connection: the next command reconnects through a new proxy', async () => {
+    const config = parseSshConfig(['Host bed-nc', `  HostName ${bed.sshHost}`, `  Port ${bed.sshPort}`, `  User ${bed.user}`, '  ProxyCommand nc %h %p'].join('\n'));
+    const d = deps();
+    const t = sshTransport(aliasProfile('bed-nc', bed.knownHostsFile), d, { sshConfig: config });
+    try {
+      await t.exec(['true']);
+      const first = childOn(bed.sshPort);
+      assert.equal(first?.name, 'nc');
+      process.kill(first.pid, 'SIGKILL');
+      for (let i = 0; i < 200 && !d.lines.some((l) => l.includes('connection lost')); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal((await t.exec(['id', '-un'])).stdout.trim(), bed.user);
+      const second = childOn(bed.sshPort);
+      assert.equal(second?.name, 'nc');
+      assert.notEqual(second.pid, first.pid);
+      assert.ok(d.lines.some((l) => /ProxyCommand for .* was stopped by SIGKILL/.test(l)), d.lines.join('\n'));
     } finally {
       t.dispose();
     }
