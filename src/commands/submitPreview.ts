@@ -5,6 +5,8 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import { describeOverrides } from '../submit/headerPlan';
+import { describeSbatchEnvironment } from '../slurm';
+import { clusterContext } from '../session/slurmJobLister';
 import type { Services } from '../vscode/services';
 import { describePendingSync, folderSyncFor, optionsFromArgs, prepareSubmission, reportSubmitError } from './submitFlow';
 
@@ -34,7 +36,7 @@ export class SubmitPreviewProvider implements vscode.TextDocumentContentProvider
 }
 
 export function previewSubmitCommand(services: Services, provider: SubmitPreviewProvider) {
-  return async (arg?: unknown): Promise<{ ok: true; uri: string; script: string; sync?: string } | { ok: false; error: string; cancelled?: boolean }> => {
+  return async (arg?: unknown): Promise<{ ok: true; uri: string; script: string; sync?: string; sbatchEnvironment?: string } | { ok: false; error: string; cancelled?: boolean }> => {
     try {
       const prepared = await prepareSubmission(services, optionsFromArgs(arg));
       const uri = provider.show(`Preview ${prepared.job.scriptName}`, prepared.job.script);
@@ -53,7 +55,11 @@ export function previewSubmitCommand(services: Services, provider: SubmitPreview
         syncNote = `Folder sync: ${errorMessage(err)}`;
       }
       if (syncNote) void vscode.window.showInformationMessage(syncNote);
-      return { ok: true, uri: uri.toString(), script: prepared.job.script, ...(syncNote ? { sync: syncNote } : {}) };
+      // sbatch also reads SBATCH_* variables from the login's environment (a .bashrc may set them).
+      const timeoutMs = services.settings().commandTimeoutSeconds * 1000;
+      const inputs = describeSbatchEnvironment((await clusterContext(prepared.session.transport, { timeoutMs }).catch(() => undefined))?.sbatchEnvironment);
+      if (inputs) void vscode.window.showInformationMessage(`Your login on ${prepared.session.profileName} sets ${inputs}: sbatch applies these unless the script or your answers say otherwise.`);
+      return { ok: true, uri: uri.toString(), script: prepared.job.script, ...(syncNote ? { sync: syncNote } : {}), ...(inputs ? { sbatchEnvironment: inputs } : {}) };
     } catch (err) {
       return reportSubmitError('Preview failed', err);
     }

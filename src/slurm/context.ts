@@ -17,6 +17,30 @@ export interface ClusterContext {
   utcOffsetMinutes: number;
   /** Remote user name (for `squeue -u` on pre-20.02 Slurm and for %u in log paths). */
   user: string;
+  /**
+   * sbatch's input variables the login sets (SBATCH_ACCOUNT, SBATCH_PARTITION, ...): the user's
+   * intent, applied by sbatch to every submission unless the script or the form says otherwise.
+   */
+  sbatchEnvironment?: Record<string, string>;
+}
+
+/** The SBATCH_* variables of the login environment (names and values, one per line). */
+export function sbatchEnvironmentCall(): SlurmCall<Record<string, string>> {
+  return {
+    name: 'sbatch environment',
+    // grep exits 1 when nothing matches: no such variable is an answer too.
+    argv: ['sh', '-c', 'env | grep "^SBATCH_[A-Z0-9_]*="', 'swb-sbatch-env'],
+    okExitCodes: [1],
+    idempotent: true,
+    parse(o) {
+      const vars: Record<string, string> = {};
+      for (const line of o.stdout.split('\n')) {
+        const m = /^(SBATCH_[A-Z0-9_]+)=(.*)$/.exec(line);
+        if (m) vars[m[1] as string] = m[2] as string;
+      }
+      return vars;
+    },
+  };
 }
 
 export function utcOffsetCall(): SlurmCall<number> {
@@ -47,12 +71,20 @@ export function userNameCall(): SlurmCall<string> {
   };
 }
 
-/** Three small calls in parallel (one round trip over a multiplexed ssh connection). */
+/** Four small calls in parallel (one round trip over a multiplexed ssh connection). */
 export async function probeCluster(transport: Transport, options: RunCallOptions = {}): Promise<ClusterContext> {
-  const [version, utcOffsetMinutes, user] = await Promise.all([
+  const [version, utcOffsetMinutes, user, sbatchEnvironment] = await Promise.all([
     runCall(transport, versionCall(), options),
     runCall(transport, utcOffsetCall(), options),
     runCall(transport, userNameCall(), options),
+    runCall(transport, sbatchEnvironmentCall(), options),
   ]);
-  return { version, utcOffsetMinutes, user };
+  return { version, utcOffsetMinutes, user, sbatchEnvironment };
+}
+
+/** "SBATCH_ACCOUNT=proj, SBATCH_PARTITION=gpu", or '' when the login sets none. */
+export function describeSbatchEnvironment(vars: Record<string, string> | undefined): string {
+  return Object.entries(vars ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
 }

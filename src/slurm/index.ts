@@ -6,7 +6,7 @@ export type { SlurmCall, SlurmCallOutput, RunCallOptions } from './call';
 export { runCall, parseResult, DEFAULT_SLURM_TIMEOUT_MS } from './call';
 export { SlurmCommandError, SlurmParseError, SlurmArgumentError, isTransientSlurmError, isRateLimited } from './errors';
 export type { ClusterContext } from './context';
-export { probeCluster, utcOffsetCall, userNameCall } from './context';
+export { describeSbatchEnvironment, probeCluster, sbatchEnvironmentCall, utcOffsetCall, userNameCall } from './context';
 export type { SlurmVersion, SlurmFeatures, VersionDifference } from './version';
 export { versionCall, parseSlurmVersion, featuresOf, atLeast, compareVersions, untestedVersionWarning, TESTED_RELEASES, VERSION_DIFFERENCES } from './version';
 export type { JobId, TaskRange } from './jobId';

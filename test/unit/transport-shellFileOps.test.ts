@@ -27,7 +27,7 @@ describe('shell file operations', () => {
   });
   it('leaves no temp file when the write fails', () => {
     execFileSync('mkdir', ['-p', join(dir, 'ro')]);
-    const w = run(shellWriteArgv(join(dir, 'ro'), join(dir, 'ro', '.tmp'), join(dir, 'ro', 'dir-not-file', 'x')), Buffer.from('x'));
+    const w = run(shellWriteArgv(join(dir, 'ro'), join(dir, 'ro', '.tmp'), join(dir, 'ro', 'dir-not-file', 'x'), undefined), Buffer.from('x'));
     assert.notEqual(w.status, 0);
     assert.deepEqual(readdirSync(join(dir, 'ro')), []);
   });
