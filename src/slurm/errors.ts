@@ -2,7 +2,7 @@
  * The two ways a Slurm call fails, both typed so callers can tell "Slurm said no" (command error,
  * with Slurm's own words) from "Slurm said something we do not understand" (parse error).
  */
-import { UserFacingError } from '../core/errors';
+import { CommandTimeoutError, UserFacingError } from '../core/errors';
 
 /** Slurm ran and exited non-zero (or died from a signal). `stderr` is Slurm's text, verbatim. */
 export class SlurmCommandError extends UserFacingError {
@@ -75,6 +75,10 @@ const TRANSIENT_RE =
 
 /** A Slurm answer that says "busy, try later" (see TRANSIENT_RE), as opposed to "no" or "broken". */
 export function isTransientSlurmError(err: unknown): boolean {
+  // Slurm 24.11's client sleeps and retries by itself when slurmctld says "back off" (seen with
+  // rl_enable: 12 parallel squeue took up to 22 s, all exit 0): rate limiting mostly shows as a
+  // command that runs out of time.
+  if (err instanceof CommandTimeoutError) return true;
   if (!(err instanceof SlurmCommandError)) return false;
   return TRANSIENT_RE.test(`${err.stderr}\n${err.stdout}`);
 }

@@ -4,8 +4,9 @@
 // libslurmfull.so), the client's own retry line ("RPC rate limited %d time(s). Sleeping then trying
 // again."), the timeout and EAGAIN texts. runCall's real decision (parseResult) makes the errors.
 //
-// No integration test against a rate-limited slurmctld: rl_enable came with Slurm 23.02, so the
-// 22.05 "noacct" flavor cannot have it, and the shared 24.11 bed's slurm.conf must not change.
+// Seen on 24.11 with rl_enable: the client sleeps and retries by itself ("RPC rate limited N
+// time(s). Sleeping then trying again." with -v) and the command succeeds late, so the usual
+// symptom is a command timeout — also transient. 22.05 has no rl_enable (it came with 23.02).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isRateLimited, isTransientSlurmError, parseResult, squeueCall, SlurmParseError, type ClusterContext } from '../../src/slurm';
@@ -13,6 +14,7 @@ import { isAccountingDisabled } from '../../src/slurm/accounting';
 import { Poller, type Clock, type PollerTiming } from '../../src/poller/poller';
 import { JobStatusWatcher } from '../../src/logs/jobStatus';
 import type { ExecResult } from '../../src/transport/types';
+import { CommandTimeoutError } from '../../src/core/errors';
 
 const ctx = { version: { major: 24, minor: 11, patch: 5, text: '24.11.5' }, user: 'slurmuser', utcOffsetMinutes: 0 } as unknown as ClusterContext;
 
@@ -61,6 +63,7 @@ test('refusals, bad input and parse errors are not transient', () => {
   }
   assert.equal(isTransientSlurmError(new SlurmParseError('squeue', 'bad', 'x')), false);
   assert.equal(isTransientSlurmError(new Error('Rate limit exceeded')), false, 'only Slurm commands\' answers are classified');
+  assert.equal(isTransientSlurmError(new CommandTimeoutError('squeue', 30_000)), true, 'a command that ran out of time: busy');
 });
 
 /** A manual clock: timers fire only when the test advances time. */
