@@ -22,7 +22,7 @@ export interface JobRecord {
   name: string;
   watched?: boolean;
   events: LifecycleEvent[];
-  /** The final row (from sacct), kept so the job still shows after the cluster forgets it. */
+  /** The final row (from sacct, or from slurmctld on a cluster without accounting), kept so the job still shows after the cluster forgets it. */
   final?: JobRow;
 }
 

@@ -6,7 +6,8 @@
 //
 // Seen on 24.11 with rl_enable: the client sleeps and retries by itself ("RPC rate limited N
 // time(s). Sleeping then trying again." with -v) and the command succeeds late, so the usual
-// symptom is a command timeout — also transient. 22.05 has no rl_enable (it came with 23.02).
+// symptom is a command timeout — also transient. 22.05 has no rl_enable (it came with 23.02); the
+// integration test on a real rate-limiting 24.11 slurmctld is test/integration/jobs-ratelimit.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isRateLimited, isTransientSlurmError, parseResult, squeueCall, SlurmParseError, type ClusterContext } from '../../src/slurm';
