@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { DEFAULT_TIMING } from '../../src/poller/poller';
 import { ClusterSession, type ClusterSnapshot } from '../../src/session/clusterSession';
 import type { JobEvent } from '../../src/session/jobTracker';
+import { notificationsFor } from '../../src/session/notifications';
 import { clusterContext } from '../../src/session/slurmJobLister';
 import { slurmJobStatusLookup } from '../../src/logs/jobStatus';
 import { resolveTargets } from '../../src/logs/logTargets';
@@ -79,6 +80,11 @@ describe(`no accounting: ${bedLabel(bed)}`, () => {
       assert.equal(finished.job.exitCode, '3:0');
       assert.equal(finished.job.name, 'wb noacct fail');
       assert.ok(finished.job.endTime !== undefined);
+      // The notification the VS Code layer shows for it (JobNotifier → notificationsFor).
+      const notes = notificationsFor('noacct', [finished], 'all', () => false);
+      assert.equal(notes.length, 1);
+      assert.equal(notes[0].severity, 'error');
+      assert.match(notes[0].message, new RegExp(`Job ${id} "wb noacct fail" on noacct ended FAILED \\(exit code 3:0\\)`));
 
       // More cycles: the finished job stays listed, sacct is never asked again, no error appears.
       const cyclesBefore = commands.filter((c) => c === 'squeue').length;
