@@ -19,10 +19,13 @@ export interface ConnectTimings {
   connectTimeoutMs: number;
   keepaliveIntervalMs: number;
   keepaliveCountMax: number;
+  /** How long the question "trust this unknown host key?" may stay unanswered before the login gives up. */
+  hostKeyPromptMs: number;
 }
 
 export const DEFAULT_CONNECT_TIMINGS: ConnectTimings = {
   connectTimeoutMs: 20_000,
+  hostKeyPromptMs: 5 * 60_000,
   keepaliveIntervalMs: 15_000,
   keepaliveCountMax: 3,
 };
@@ -218,7 +221,7 @@ async function connectHop(
           knownHostsFiles: hop.knownHostsFiles,
           globalKnownHostsFiles: hop.globalKnownHostsFiles,
           hostKeyAlias: hop.hostKeyAlias,
-          confirmUnknown: (h, p, t, fp) => deps.prompter.confirmUnknownHostKey(h, p, t, fp),
+          confirmUnknown: (h, p, t, fp) => askAboutHostKey(deps, timings.hostKeyPromptMs, h, p, t, fp),
         }).then(
           () => {
             if (!settled) arm();
@@ -238,4 +241,28 @@ async function connectHop(
       finish(err as Error);
     }
   });
+}
+
+/**
+ * Asks the user about an unknown host key, within a time limit. An unanswered question (a toast
+ * left in the notification centre) must not keep the connection "connecting" for ever, and a
+ * prompt that fails must not look like a known_hosts problem; both are host key refusals, which
+ * are never retried automatically (the user connects again to be asked again).
+ */
+async function askAboutHostKey(deps: TransportDeps, limitMs: number, host: string, port: number, keyType: string, fingerprint: string): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new HostKeyError(`The host key of ${host}:${port} (${keyType} ${fingerprint}) was not confirmed within ${Math.round(limitMs / 1000)} s, so the connection was not made.`, 'Connect again and answer the question about the host key.')),
+      limitMs,
+    );
+  });
+  try {
+    return await Promise.race([deps.prompter.confirmUnknownHostKey(host, port, keyType, fingerprint), timeout]);
+  } catch (err) {
+    if (err instanceof HostKeyError) throw err;
+    throw new HostKeyError(`Could not ask whether to trust the host key of ${host}:${port} (${keyType} ${fingerprint}): ${(err as Error).message}`, 'Connect again; if the question cannot be shown, add the key to known_hosts yourself (ssh-keyscan).');
+  } finally {
+    clearTimeout(timer);
+  }
 }

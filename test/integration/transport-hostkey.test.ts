@@ -56,6 +56,32 @@ describe('host keys (real sshd)', () => {
     }
   });
 
+  it('a host key question left unanswered gives up after the limit; one that fails is a host key refusal; neither is dialled again', async () => {
+    for (const kind of ['unanswered', 'throws'] as const) {
+      const kh = join(dir, `${kind}_known_hosts`);
+      writeFileSync(kh, '');
+      const d = deps();
+      let asked = 0;
+      d.prompter.confirmUnknownHostKey = () => {
+        asked++;
+        return kind === 'unanswered' ? new Promise<boolean>(() => undefined) : Promise.reject(new Error('the window is closing'));
+      };
+      const t = sshTransport(bedProfile(bed, { knownHostsFile: kh }), d, { ssh: { timings: { hostKeyPromptMs: 700 } } });
+      try {
+        const started = Date.now();
+        await assert.rejects(t.exec(['true']), (err: unknown) => err instanceof HostKeyError && (kind === 'unanswered' ? /not confirmed within 1 s/ : /Could not ask whether to trust .*the window is closing/).test(err.message));
+        assert.ok(Date.now() - started < 10_000, 'gave up promptly');
+        assert.equal(t.state.kind, 'failed');
+        await new Promise((r) => setTimeout(r, 1_500));
+        await assert.rejects(t.exec(['true']), HostKeyError);
+        assert.equal(asked, 1, 'not asked (or dialled) again by itself or by later work');
+        assert.equal(readFileSync(kh, 'utf8'), '');
+      } finally {
+        t.dispose();
+      }
+    }
+  });
+
   it('changed key: refused without asking; the error has the fingerprint and the ssh-keygen -R fix', async () => {
     const kh = join(dir, 'wrong_known_hosts');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'other')]);
