@@ -10,8 +10,9 @@
  *
  * Without accounting (sacct: "Slurm accounting storage is disabled", common on small clusters) the
  * first sacct says so, sacct is never asked again on this tracker (nor on its connection, see
- * slurm/accounting.ts), one notice is raised, and the ids that left the queue are asked of
- * slurmctld instead: ONE `squeue --states=all --jobs=...`, which knows finished jobs with their
+ * slurm/accounting.ts), one notice is raised, and slurmctld is asked instead: ONE
+ * `squeue --states=all --jobs=...` for the ids that left the queue, and in place of the history
+ * window ONE `squeue --states=all` of the user's jobs. slurmctld knows finished jobs with their
  * final state and exit code for MinJobAge (5 minutes by default).
  *
  * It emits typed events computed by diffing snapshots. VS Code-free; the transport is the only I/O.
@@ -160,15 +161,24 @@ export class JobTracker {
 
     const wantHistory = this.first || reason === 'manual' || this.now() - this.lastHistoryAt >= this.options.historyEveryMs;
     const records: AccountingJob[] = [];
+    const finals: FinalRecord[] = [];
+    const fromController = (jobs: readonly Job[]) => {
+      for (const job of jobs) if (job.state.phase === 'finished') finals.push({ id: job.id, row: (q) => rowFromController(job, q) });
+    };
     if (wantHistory) {
-      records.push(...((await ask(sacctWindowCall(ctx, this.options.historyDays))) ?? []));
+      const window = await ask(sacctWindowCall(ctx, this.options.historyDays));
+      if (window) records.push(...window);
+      else {
+        // No accounting: the user's jobs slurmctld still remembers (MinJobAge) stand in for the window.
+        calls.push('squeue');
+        fromController(await runner.run(squeueCall(ctx, { includeFinished: true, expandArrays: true })));
+      }
       this.lastHistoryAt = this.now();
     }
     // Ids the window did not answer for (e.g. held jobs cancelled before starting) are asked by id.
-    const answered = new Set(records.map((r) => r.id.text));
+    const answered = new Set([...records.map((r) => r.id.text), ...finals.map((f) => f.id.text)]);
     const toAsk = [...this.unconfirmed.keys()].filter((id) => !answered.has(id));
     for (const arrayId of this.arraysToAsk.keys()) if (!toAsk.includes(arrayId)) toAsk.push(arrayId);
-    const finals: FinalRecord[] = [];
     if (toAsk.length > 0) {
       const accounted = await ask(sacctCall(ctx, toAsk));
       if (accounted) records.push(...accounted);
@@ -176,8 +186,7 @@ export class JobTracker {
         // No accounting: slurmctld still knows jobs that ended less than MinJobAge ago. --array
         // lists an array's tasks one by one, as sacct does when asked for the array's id.
         calls.push('squeue');
-        const ended = await runner.run(squeueCall(ctx, { jobIds: toAsk, includeFinished: true, expandArrays: true }));
-        for (const job of ended) if (job.state.phase === 'finished') finals.push({ id: job.id, row: (q) => rowFromController(job, q) });
+        fromController(await runner.run(squeueCall(ctx, { jobIds: toAsk, includeFinished: true, expandArrays: true })));
       }
     }
     for (const rec of records) if (isFinalRecord(rec)) finals.push({ id: rec.id, row: (q) => rowFromSacct(rec, q) });

@@ -48,8 +48,13 @@ test('no accounting: sacct is asked once, one notice, and a job that left the qu
   const tracker = new JobTracker(undefined, now);
   // 30704 still in the queue (as if running: 30716's record with its id) ...
   const running30704 = line(queueLines, '30716').split('30716').join('30704') + RECORD_END;
-  const first = await tracker.poll(noAccounting({ queue: running30704 }, calls), 'start');
-  assert.deepEqual(calls.map(command), ['squeue', 'sacct'], 'the history window asks sacct once');
+  // slurmctld's memory of the user's jobs stands in for the history window: 30703 ended COMPLETED.
+  const first = await tracker.poll(noAccounting({ queue: running30704, all: line(allLines, '30703') + RECORD_END + running30704 }, calls), 'start');
+  assert.deepEqual(calls.map(command), ['squeue', 'sacct', 'squeue'], 'the history window asks sacct once, then slurmctld');
+  assert.ok(calls[2].includes('--states=all') && !calls[2].some((a) => a.startsWith('--jobs=')), "the user's jobs slurmctld remembers");
+  assert.equal(first.jobs.find((j) => j.id === '30703')?.state, 'COMPLETED', 'a job that ended before the session shows as finished');
+  assert.equal(first.events.length, 0, 'and raises no event');
+  assert.equal(first.jobs.find((j) => j.id === '30704')?.state, 'RUNNING');
   assert.deepEqual(first.notices, [NO_ACCOUNTING_NOTICE]);
   assert.match(first.notices[0], /no Slurm accounting/);
   assert.equal(tracker.accountingNotice, NO_ACCOUNTING_NOTICE);
@@ -76,11 +81,12 @@ test('no accounting: sacct is asked once, one notice, and a job that left the qu
   const row = poll.jobs.find((j) => j.id === '30704');
   assert.equal(row?.state, 'FAILED', 'the finished job stays in the list');
 
-  // Later cycles (manual refresh included) never ask sacct; the finished job stays shown.
-  for (const reason of ['timer', 'manual'] as const) {
+  // Later cycles never ask sacct (a manual refresh re-reads slurmctld's memory instead); the
+  // finished job stays shown even once slurmctld has forgotten it.
+  for (const [reason, expected] of [['timer', ['squeue']], ['manual', ['squeue', 'squeue']]] as const) {
     calls.length = 0;
     const later = await tracker.poll(noAccounting({ queue: '' }, calls), reason);
-    assert.deepEqual(calls.map(command), ['squeue']);
+    assert.deepEqual(calls.map(command), expected);
     assert.equal(later.jobs.find((j) => j.id === '30704')?.state, 'FAILED');
   }
 });
