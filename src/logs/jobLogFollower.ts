@@ -11,6 +11,7 @@
 import { Emitter } from '../core/disposable';
 import { errorMessage } from '../core/errors';
 import type { Transport } from '../transport/types';
+import { accountingDisabledOn } from '../slurm/accounting';
 import { FileTail, type FileTailNotice } from './fileTail';
 import { directTails, type TailSource } from './tailMux';
 import type { JobStatus, JobStatusWatcher } from './jobStatus';
@@ -148,7 +149,9 @@ export class JobLogFollower {
     if (!status) {
       this.misses++;
       if (this.misses >= (this.options.unknownJobChecks ?? 5)) {
-        void this.finish({ state: 'failed', message: `Job ${this.target.jobId} is not known to squeue or sacct on ${this.target.profileName}; stopped following.` });
+        // Without accounting Slurm forgets a job MinJobAge after its end: say that sacct was not there to ask.
+        const known = accountingDisabledOn(this.transport) === undefined ? 'squeue or sacct' : 'squeue (this cluster has no Slurm accounting)';
+        void this.finish({ state: 'failed', message: `Job ${this.target.jobId} is not known to ${known} on ${this.target.profileName}; stopped following.` });
       }
       return;
     }
