@@ -24,6 +24,7 @@ import { createTransport } from '../../src/transport/factory';
 import type { Transport } from '../../src/transport/types';
 import { bedFileFor, readBed, sshRun } from './bed';
 import { refuseEveryPrompt } from './bedTransport';
+import { nativeClusterOnly } from './devcontainerSkip';
 
 const ROOT = '/var/lib/slurm-workbench/trixie-root';
 const CONF = '/etc/slurm-ratelimit/slurm.conf';
@@ -31,9 +32,10 @@ const PID_FILE = '/run/slurm-ratelimit/slurmctld.pid';
 const LOG = '/var/log/slurm-ratelimit/slurmctld.log';
 
 const skip =
-  process.getuid?.() !== 0 ? 'needs root to start a private slurmctld in the 24.11 root'
+  nativeClusterOnly('starts a private slurmctld inside the native 24.11 root on this machine') ||
+  (process.getuid?.() !== 0 ? 'needs root to start a private slurmctld in the 24.11 root'
     : !existsSync(bedFileFor('24.11')) || !existsSync(join(ROOT, 'usr/sbin/slurmctld')) ? 'the Slurm 24.11 bed is not up (up-24.11.sh)'
-      : false;
+      : false);
 
 const SLURM_CONF_TEXT = `# Private to test/integration/jobs-ratelimit.test.ts: a rate-limiting controller, no nodes running.
 ClusterName=ratelimit

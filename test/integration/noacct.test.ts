@@ -16,8 +16,11 @@ import { accountingDisabledOn } from '../../src/slurm/accounting';
 import type { Transport } from '../../src/transport/types';
 import { bedLabel, readBed, repoRoot, sshRun } from './bed';
 import { bedTransport } from './bedTransport';
+import { nativeClusterOnly } from './devcontainerSkip';
 
-const bed = readBed(path.join(repoRoot, '.bed', 'cluster-noacct.json'));
+const skip = nativeClusterOnly('the no-accounting flavor is a native cluster on this machine (flavor-noacct.sh, started by up.sh), not a compose service');
+// up.sh writes it natively; a missing file there is an error that says how to fix it.
+const bed = skip ? undefined : readBed(path.join(repoRoot, '.bed', 'cluster-noacct.json'));
 
 /** The real transport, with every command's Slurm program name recorded. */
 function countingTransport(inner: Transport, commands: string[]): Transport {
@@ -35,7 +38,8 @@ function countingTransport(inner: Transport, commands: string[]): Transport {
   });
 }
 
-describe(`no accounting: ${bedLabel(bed)}`, () => {
+describe(`no accounting: ${bed ? bedLabel(bed) : 'noacct'}`, { skip }, () => {
+  if (!bed) return;
   const submitted: string[] = [];
   after(async () => {
     if (submitted.length) await sshRun(`scancel ${submitted.join(' ')}`, { bed });
