@@ -4,7 +4,7 @@ import type { Services } from '../vscode/services';
 import { checkSubmitCommand } from './submitCheck';
 import { submitAfterCommand } from './submitAfter';
 import { PREVIEW_SCHEME, SubmitPreviewProvider, previewSubmitCommand } from './submitPreview';
-import { submitScriptCommand } from './submitScript';
+import { submitScriptCommand, submitWithOptionsCommand } from './submitScript';
 import { registerSbatchLanguage } from '../vscode/sbatchLanguage';
 
 export function registerSubmit(services: Services): void {
@@ -13,6 +13,7 @@ export function registerSubmit(services: Services): void {
     preview,
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, preview),
     vscode.commands.registerCommand('slurm.submit', submitScriptCommand(services)),
+    vscode.commands.registerCommand('slurm.submitWithOptions', submitWithOptionsCommand(services)),
     vscode.commands.registerCommand('slurm.submitAfter', submitAfterCommand(services)),
     vscode.commands.registerCommand('slurm.checkSubmit', checkSubmitCommand(services)),
     vscode.commands.registerCommand('slurm.previewSubmit', previewSubmitCommand(services, preview)),

@@ -30,6 +30,11 @@ export interface SubmitCommandOptions {
   answers?: Record<string, unknown>;
   /** Take the prefilled value for every answer not given instead of asking. */
   acceptDefaults?: boolean;
+  /**
+   * Which questions: "missing" (Submit: none when the script's directives suffice, see
+   * submit/oneClick.ts) or "all" (Submit with Options…: every prompt, prefilled from the file).
+   */
+  ask?: 'missing' | 'all';
   /** `--dependency=...` for this submission (Submit after…). */
   dependency?: string;
   /**
@@ -60,7 +65,7 @@ const LAST_PROFILE_KEY = 'slurm.submit.lastProfile';
 const lastChoicesKey = (uri: vscode.Uri) => `slurm.submit.last:${uri.toString()}`;
 
 export function isSubmitOptions(x: unknown): x is SubmitCommandOptions {
-  return typeof x === 'object' && x !== null && !(x instanceof vscode.Uri) && ('answers' in x || 'uri' in x || 'profile' in x || 'template' in x || 'acceptDefaults' in x || 'dependency' in x || 'limitWarnings' in x);
+  return typeof x === 'object' && x !== null && !(x instanceof vscode.Uri) && ('answers' in x || 'uri' in x || 'profile' in x || 'template' in x || 'acceptDefaults' in x || 'dependency' in x || 'limitWarnings' in x || 'ask' in x);
 }
 
 /** Command arguments: (uri) from menus, (options) from scripts, or nothing. */

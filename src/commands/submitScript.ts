@@ -21,6 +21,11 @@ export function submitScriptCommand(services: Services) {
   return async (arg?: unknown): Promise<SubmitOutcome> => submitWith(services, optionsFromArgs(arg));
 }
 
+/** slurm.submitWithOptions: the full prompt flow (cluster, template, every field), prefilled from the file. */
+export function submitWithOptionsCommand(services: Services) {
+  return async (arg?: unknown): Promise<SubmitOutcome> => submitWith(services, { ...optionsFromArgs(arg), ask: 'all' });
+}
+
 export async function submitWith(services: Services, options: SubmitCommandOptions): Promise<SubmitOutcome> {
   try {
     const prepared = await prepareSubmission(services, options);
