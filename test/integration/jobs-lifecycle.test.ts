@@ -80,13 +80,20 @@ function lifecycleTests(bed: Bed): void {
 
   test('a failing job ends FAILED with its exit code from sacct; a cancelled one CANCELLED', async () => {
     const fail = await submit(`-J 'wb fail' -t 2 --wrap 'echo oops >&2; exit 3'`);
-    const victim = await submit(`-J 'wb victim' -t 2 --wrap 'sleep 120'`);
+    // Held until the first poll has seen it: on an idle cluster (the dev container's) it would
+    // otherwise be RUNNING before the first poll, and its start would never be a state change.
+    const victim = await submit(`-J 'wb victim' -t 2 -H --wrap 'sleep 120'`);
     const tracker = new JobTracker();
     // The failing job may end before the first poll sees it: jobs submitted from VS Code are
     // "expected", so accounting is asked for them by id.
     tracker.expectJob({ id: fail, name: 'wb fail' });
     let cancelled = false;
+    let released = false;
     const { events } = await pollUntil(tracker, (p, evs) => {
+      if (!released) {
+        released = true;
+        void sshRun(`scontrol release ${victim}`, { bed });
+      }
       if (!cancelled && p.jobs.some((j) => j.id === victim && j.state === 'RUNNING')) {
         cancelled = true;
         void runCall(transport, scancelCall([victim]), opts);
