@@ -14,6 +14,11 @@
 #   tests      inside the dev container: the integration suites (dev-container mode; suites that
 #              need the native cluster skip and say why)
 #   down       docker-compose down -v: no container, network or volume of the project is left
+#   compose-v2 Compose v2 (`docker compose`): the engine's plugin, else Debian's v2 package (trixie)
+#              as a private CLI plugin
+#   setup-cmd  "Slurm: Set Up Bundled Cluster" with Docker present: the product's plan and steps
+#              (compose v2 up --wait login, bed for 127.0.0.1:2322), its profile connects, squeue
+#   down-v2    docker compose down -v, nothing left
 #
 # Prints each step's time. Exits 0 with "skipped: REASON" only when no Docker engine can be started.
 # Caches between runs on the same machine (a fresh machine works without them): the debootstrap
@@ -253,14 +258,72 @@ services_healthy() {
 # A job submitted from the dev container over its ssh to login:2222 completes, output read back.
 job_from_dev() { in_dev bash test/bed/docker-job.sh; }
 
-# The glob is expanded inside the dev container, in its workspace folder.
-INTEGRATION_IN_DEV='SLURM_WB_BEDS=22.05 node --import tsx --test --test-reporter=spec --test-concurrency=1 test/integration/*.test.ts'
-integration_in_dev() { in_dev timeout 900 bash -c "$INTEGRATION_IN_DEV"; }
+# The integration suites chosen for the dev container: everything that goes through its ssh to the
+# compose cluster (login, jobs, logs, submit, sync, transport on the real sshd, the container bed
+# script), plus the native-only suites, which skip there and say why (test/integration/
+# devcontainerSkip.ts). Left out: suites that need what only the native beds have (the realistic
+# login variants, the no-accounting and rate-limited controllers) or no cluster at all (the
+# in-process keyboard-interactive server); they run in the integration stage.
+DEV_SUITES=(cluster connection-test devcontainer-roles jobs-lifecycle jobs-session jobs-outage
+  logs-follow logs-resilience resources-model slurm-zoo submit-check submit-outcome submit-remote
+  submit-sync transport-auth transport-hostkey transport-resilience)
+integration_in_dev() {
+  local files=() s
+  for s in "${DEV_SUITES[@]}"; do
+    [[ -f $WS/test/integration/$s.test.ts ]] || { say "no test/integration/$s.test.ts in the workspace"; return 1; }
+    files+=("test/integration/$s.test.ts")
+  done
+  in_dev env SLURM_WB_BEDS=22.05 timeout 900 node --import tsx --test --test-reporter=spec --test-concurrency=1 "${files[@]}"
+}
 
 teardown() {
   [[ -n $PROJECT ]] || PROJECT=$(project_of_workspace)
   [[ -n $PROJECT ]] || { say "nothing to take down"; return 0; }
   compose_down "$PROJECT" || return 1
+  left_after_down
+}
+
+# Compose v2 as a real user has it (`docker compose`): the engine's own plugin when there is one,
+# else Debian's Compose v2 package (docker-compose 2.x from trixie; Debian 12 packages only v1),
+# fetched from Debian's mirror into the cache and used as a private CLI plugin (DOCKER_CONFIG):
+# nothing is installed on the machine.
+V2_CONFIG="$SW_DOCKER_CACHE/docker-config"
+compose_v2() {
+  if docker compose version >/dev/null 2>&1; then
+    say "Compose v2: $(docker compose version --short)"
+    return 0
+  fi
+  if [[ ! -x $V2_CONFIG/cli-plugins/docker-compose ]]; then
+    local apt="$SW_DOCKER_CACHE/apt-trixie" opts
+    mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$V2_CONFIG/cli-plugins"
+    echo 'deb http://deb.debian.org/debian trixie main' >"$apt/sources.list"
+    opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+      -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache::Archives=$apt/archives")
+    say "fetching Debian's docker-compose (Compose v2, trixie) from Debian's mirror"
+    { apt-get "${opts[@]}" update -q && (cd "$apt" && apt-get "${opts[@]}" download 'docker-compose/trixie'); } >"$LOG/compose-v2.log" 2>&1 ||
+      { tail -n 20 "$LOG/compose-v2.log"; return 1; }
+    rm -rf "$apt/x" && dpkg -x "$apt"/docker-compose_2*.deb "$apt/x" &&
+      install -m 755 "$apt/x/usr/libexec/docker/cli-plugins/docker-compose" "$V2_CONFIG/cli-plugins/docker-compose" || return 1
+  fi
+  export DOCKER_CONFIG=$V2_CONFIG
+  say "Compose v2: $(docker compose version --short) (Debian's package, as a private CLI plugin in $V2_CONFIG)"
+}
+
+# "Slurm: Set Up Bundled Cluster" with Docker present: the product's own plan and steps (compose v2
+# `up -d --build --wait login`, then the bed for 127.0.0.1:2322) and the profile it writes, connected.
+setup_command() { node --import tsx test/bed/docker-setup-command.ts "$WS"; }
+
+teardown_v2() {
+  local project
+  project=$(project_of_workspace)
+  [[ -n $project ]] || { say "nothing to take down"; return 0; }
+  say "docker compose -p $project down -v"
+  (cd "$WS" && docker compose -p "$project" -f .devcontainer/docker-compose.yml down -v --remove-orphans --timeout 20) || return 1
+  PROJECT=$project
+  left_after_down
+}
+
+left_after_down() {
   local left
   left=$( (docker ps -aq --filter "label=com.docker.compose.project=$PROJECT"
     docker volume ls -q --filter "label=com.docker.compose.project=$PROJECT"
@@ -292,6 +355,14 @@ main() {
   FAILED=""
   step down teardown
   [[ -n $failed ]] || failed=$FAILED
+  if [[ -z $failed ]]; then
+    step compose-v2 compose_v2
+    step setup-cmd setup_command
+    failed=$FAILED
+    FAILED=""
+    step down-v2 teardown_v2
+    [[ -n $failed ]] || failed=$FAILED
+  fi
   summary
   if [[ -n $failed ]]; then
     echo "docker stage FAILED at: $failed"
@@ -301,4 +372,5 @@ main() {
 }
 
 # Sourced (to run single steps by hand) or run.
-if [[ ${BASH_SOURCE[0]} == "$0" ]]; then main; fi
+# `exit` on the same line: bash reads no further from this file (safe against edits during a run).
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then main; exit; fi
