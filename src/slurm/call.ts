@@ -59,7 +59,7 @@ export const DEFAULT_SLURM_TIMEOUT_MS = 30_000;
 export async function runCall<T>(transport: Transport, call: SlurmCall<T>, options: RunCallOptions = {}): Promise<T> {
   const idempotent = call.idempotent ?? isReadOnlyArgv(call.argv);
   const exec = (): Promise<ExecResult> =>
-    transport.exec(call.argv, { timeoutMs: options.timeoutMs ?? DEFAULT_SLURM_TIMEOUT_MS, signal: options.signal, label: call.name, idempotent, environment: call.environment });
+    transport.exec(call.argv, { timeoutMs: options.timeoutMs ?? DEFAULT_SLURM_TIMEOUT_MS, signal: options.signal, label: call.name, idempotent, ...(call.environment ? { environment: call.environment } : {}) });
   let result = await exec();
   // A channel that closed with neither an exit status nor a signal leaves us unable to tell whether
   // the output is whole (the transport once lost fast commands' exit statuses this way). A query is
