@@ -12,6 +12,7 @@ import { Poller, type PollerTiming, type RefreshReason } from '../poller/poller'
 import type { ConnectionState, Transport } from '../transport/types';
 import { sameJobRow, type JobRow } from './jobRow';
 import { DEFAULT_TRACKER_OPTIONS, JobTracker, transportRunner, type JobEvent, type TrackerOptions, type TrackerPoll } from './jobTracker';
+import { withoutRefusedSubmissions } from './refusedSubmission';
 import { clusterContext } from './slurmJobLister';
 
 export interface ClusterSnapshot {
@@ -144,7 +145,9 @@ export class ClusterSession extends Disposable {
     if (options.tracker) this.tracker.setOptions(options.tracker);
   }
 
-  private accept(jobs: JobRow[], at: number): void {
+  private accept(all: JobRow[], at: number): void {
+    // sbatch's refusals are recorded by Slurm as FAILED jobs that never ran: not the user's jobs.
+    const jobs = withoutRefusedSubmissions(all);
     const next = new Map<string, JobRow>();
     for (const job of jobs) next.set(job.id, job);
     const diff = diffSnapshots(this.byId, next, sameJobRow);
