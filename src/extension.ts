@@ -109,6 +109,11 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
   let logs: SlurmWorkbenchApi['logs'];
   const features: ((services: Services) => void)[] = [registerJobCommands(history), registerProfileCommands, registerResources, (s) => void (logs = registerLogs(s)), registerSubmit, registerOnboarding];
   for (const register of features) register(services);
+  // A job's item offers Stop Following / Stop Watching only while that is the case.
+  tree.setMarks((cluster, jobId) => ({
+    followed: logs?.followed().some((f) => f.profileName === cluster && (f.jobId === jobId || f.jobId.startsWith(`${jobId}_`))) ?? false,
+    watched: history.isWatched(cluster, jobId),
+  }));
 
   applySettings();
   logger.info(`Slurm Workbench activated (${registry.all().length} profile(s))`);

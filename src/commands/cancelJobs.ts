@@ -1,9 +1,10 @@
-/** slurm.cancelJob: scancel the selected jobs (array: all its tasks) after a confirmation. */
+/** slurm.cancelJob: scancel the selected jobs (array: all its tasks) after a plain-worded confirmation (jobActionWords.ts). */
 import * as vscode from 'vscode';
 import { runCall, scancelCall } from '../slurm';
 import { stateLook } from '../session/jobPresentation';
 import type { Services } from '../vscode/services';
 import { showActionError } from '../vscode/errors';
+import { cancelConfirmation } from './jobActionWords';
 import { describeTargets, resolveJobTargets } from './jobTargets';
 
 export function cancelJobsCommand(services: Services) {
@@ -14,10 +15,18 @@ export function cancelJobsCommand(services: Services) {
       accept: (job) => stateLook(job.state).group !== 'finished',
     });
     if (targets.length === 0) return;
-    const what = describeTargets(targets);
     if (options?.confirm !== false) {
-      const answer = await vscode.window.showWarningMessage(`Cancel ${what}?`, { modal: true, detail: 'scancel cannot be undone; running jobs are killed.' }, 'Cancel Jobs');
-      if (answer !== 'Cancel Jobs') return;
+      const jobs = targets.flatMap((t) => t.ids.map((id) => ({ id, name: t.rows.find((r) => r.id === id || r.id.startsWith(`${id}_`))?.name })));
+      const allPending = targets.every((t) => t.rows.length > 0 && t.rows.every((r) => stateLook(r.state).group === 'pending'));
+      const words = cancelConfirmation(jobs, allPending);
+      // Modal; the safe choice is the close affordance, so Escape and closing the dialog keep the job(s).
+      const answer = await vscode.window.showWarningMessage(
+        words.message,
+        { modal: true, detail: words.detail },
+        { title: words.confirm },
+        { title: words.keep, isCloseAffordance: true },
+      );
+      if (answer?.title !== words.confirm) return;
     }
     await Promise.all(
       targets.map(async (t) => {

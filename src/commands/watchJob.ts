@@ -11,6 +11,7 @@ export function watchJobCommand(services: Services, history: JobHistory, watched
       for (const id of t.ids) history.setWatched(t.session.profileName, id, t.rows.find((r) => r.id === id)?.name ?? '', watched);
     }
     const n = targets.reduce((a, t) => a + t.ids.length, 0);
+    if (n > 0) services.jobsTree.refreshMarks();
     if (n > 0) vscode.window.setStatusBarMessage(watched ? `$(eye) Watching ${n} job(s): you will be told when they start and end.` : `$(eye-closed) Stopped watching ${n} job(s).`, 4000);
   };
 }

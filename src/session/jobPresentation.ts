@@ -43,16 +43,27 @@ export function stateLook(state: string): StateLook {
   return LOOKS[state] ?? { icon: 'question', group: 'finished' };
 }
 
+/** What the extension is doing about a job, beyond its Slurm state. */
+export interface JobMarks {
+  /** Its log streams into an output channel. */
+  followed?: boolean;
+  /** Start and end are notified. */
+  watched?: boolean;
+}
+
 /**
  * contextValue encodes what actions make sense, so package.json menus can use regexes like
- * `viewItem =~ /job:.*cancellable/`.
+ * `viewItem =~ /cancellable/`: `job:<running|pending|finished>`, then `cancellable`, `held` or
+ * `holdable`, `hasLogs`, `followed`, `watched` — each flag only when it applies.
  */
-export function jobContextValue(job: JobRow): string {
+export function jobContextValue(job: JobRow, marks: JobMarks = {}): string {
   const look = stateLook(job.state);
   const flags = [`job:${look.group}`];
   if (look.group !== 'finished') flags.push('cancellable');
   if (job.state === 'PENDING') flags.push(isHeld(job) ? 'held' : 'holdable');
   if (look.group === 'running' || look.group === 'finished') flags.push('hasLogs');
+  if (marks.followed) flags.push('followed');
+  if (marks.watched) flags.push('watched');
   return flags.join(' ');
 }
 
@@ -60,14 +71,30 @@ export function isHeld(job: JobRow): boolean {
   return job.reason === 'JobHeldUser' || job.reason === 'JobHeldAdmin';
 }
 
-/** One-line description: partition · elapsed/limit · reason. */
+/** Longest job name shown in a label; the full name is in the tooltip and the accessibility label. */
+export const LABEL_NAME_MAX = 28;
+
+/** The item's label: id and (short) name, which the default sidebar width shows whole. */
+export function jobLabel(job: Pick<JobRow, 'id' | 'name'>): string {
+  const name = job.name.length > LABEL_NAME_MAX ? `${job.name.slice(0, LABEL_NAME_MAX - 1)}…` : job.name;
+  return `${job.id} ${name}`;
+}
+
+/**
+ * Short description after the label: the state, then the one detail that matters for it (elapsed /
+ * limit while running, why it waits while pending, the exit code of a failed job). Partition, nodes
+ * and the rest are in the tooltip.
+ */
 export function jobDescription(job: JobRow): string {
-  const parts: string[] = [];
-  parts.push(job.state);
-  if (job.partition) parts.push(job.partition);
-  if (job.elapsed && job.timeLimit) parts.push(`${job.elapsed} / ${job.timeLimit}`);
-  else if (job.timeLimit) parts.push(`limit ${job.timeLimit}`);
-  if (job.state === 'PENDING' && job.reason && job.reason !== 'None') parts.push(job.reason);
-  if (job.exitCode && stateLook(job.state).group === 'finished') parts.push(`exit ${job.exitCode}`);
+  const parts: string[] = [job.state];
+  const group = stateLook(job.state).group;
+  if (group === 'running') {
+    if (job.elapsed) parts.push(job.timeLimit ? `${job.elapsed} / ${job.timeLimit}` : job.elapsed);
+  } else if (group === 'pending') {
+    if (isHeld(job)) parts.push('held');
+    else if (job.reason && job.reason !== 'None') parts.push(job.reason);
+  } else if (job.exitCode && job.exitCode !== '0:0') {
+    parts.push(`exit ${job.exitCode}`);
+  }
   return parts.join(' · ');
 }

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { ClusterSession, ClusterSnapshot } from '../session/clusterSession';
 import type { JobRow } from '../session/jobRow';
-import { jobContextValue, jobDescription, stateLook } from '../session/jobPresentation';
+import { jobContextValue, jobDescription, jobLabel, stateLook, type JobMarks } from '../session/jobPresentation';
 import { buildJobTree, type JobFilter, type JobTreeEntry, type JobTreeOptions } from '../session/jobTreeModel';
 import type { SessionRegistry } from '../session/sessionRegistry';
 
@@ -60,6 +60,8 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
   private readonly clusters = new Map<string, ClusterCache>();
   private readonly subscription: { dispose(): void };
   private filter: JobFilter = {};
+  /** Followed / watched, asked when an item renders (see setMarks). */
+  private marks: (cluster: string, jobId: string) => JobMarks = () => ({});
 
   constructor(
     private readonly registry: SessionRegistry,
@@ -84,6 +86,18 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
   dispose(): void {
     this.subscription.dispose();
     this.emitter.dispose();
+  }
+
+  /** Where the items learn whether a job's log is followed and whether it is watched (its context menu depends on it). */
+  setMarks(marks: (cluster: string, jobId: string) => JobMarks): void {
+    this.marks = marks;
+    this.refreshMarks();
+  }
+
+  /** Follows or watches changed: re-render the job and array items already shown (no new children). */
+  refreshMarks(): void {
+    // The cached nodes stay; VS Code asks getTreeItem again for what it shows.
+    this.emitter.fire(undefined);
   }
 
   get activeFilter(): JobFilter {
@@ -155,9 +169,9 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
         return item;
       }
       case 'array':
-        return arrayItem(element.cluster, element.entry);
+        return arrayItem(element.cluster, element.entry, this.marks(element.cluster, element.entry.arrayJobId));
       case 'job':
-        return jobItem(element.cluster, element.job, element.parent);
+        return jobItem(element.cluster, element.job, element.parent, this.marks(element.cluster, element.job.id));
       default: {
         const item = new vscode.TreeItem(element.label, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon(element.icon);
@@ -272,7 +286,7 @@ function clusterItem(snap: ClusterSnapshot, filter: JobFilter): vscode.TreeItem 
   return item;
 }
 
-function arrayItem(cluster: string, entry: Extract<JobTreeEntry, { kind: 'array' }>): vscode.TreeItem {
+function arrayItem(cluster: string, entry: Extract<JobTreeEntry, { kind: 'array' }>, marks: JobMarks): vscode.TreeItem {
   const item = new vscode.TreeItem(`${entry.arrayJobId} ${entry.name}`, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `${cluster}/${entry.key}`;
   const c = entry.counts;
@@ -282,23 +296,23 @@ function arrayItem(cluster: string, entry: Extract<JobTreeEntry, { kind: 'array'
   if (c.finished) parts.push(`${c.finished} done`);
   item.description = `array · ${parts.join(' · ')}`;
   item.iconPath = new vscode.ThemeIcon('layers', c.running ? new vscode.ThemeColor('charts.blue') : c.pending ? new vscode.ThemeColor('charts.yellow') : undefined);
-  item.contextValue = `array ${c.running || c.pending ? 'cancellable' : ''}`.trim();
+  item.contextValue = ['array', ...(c.running || c.pending ? ['cancellable'] : []), ...(marks.followed ? ['followed'] : []), ...(marks.watched ? ['watched'] : [])].join(' ');
   item.tooltip = `Array job ${entry.arrayJobId}: ${c.running} running, ${c.pending} pending, ${c.finished} finished`;
   return item;
 }
 
-function jobItem(cluster: string, job: JobRow, parent: JobsTreeNode | undefined): vscode.TreeItem {
+function jobItem(cluster: string, job: JobRow, parent: JobsTreeNode | undefined, marks: JobMarks): vscode.TreeItem {
   const underArray = parent?.kind === 'array';
-  const label = underArray ? job.id.slice(job.id.indexOf('_') + 1) : `${job.id} ${job.name}`;
-  const item = new vscode.TreeItem(underArray ? `task ${label}` : label, vscode.TreeItemCollapsibleState.None);
+  const label = underArray ? `task ${job.id.slice(job.id.indexOf('_') + 1)}` : jobLabel(job);
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
   item.id = `job:${cluster}:${job.id}`;
   const look = stateLook(job.state);
   item.iconPath = new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
   item.description = jobDescription(job);
-  item.contextValue = jobContextValue(job);
+  item.contextValue = jobContextValue(job, marks);
   item.accessibilityInformation = { label: `Job ${job.id} ${job.name}, ${job.state}` };
   const tip = new vscode.MarkdownString();
-  tip.appendMarkdown(`$(${look.icon.replace(/~spin$/, '')}) **${escapeMd(job.name)}** \`${job.id}\`\n\n`);
+  tip.appendMarkdown(`$(${look.icon.replace(/~spin$/, '')}) **${escapeMd(job.name)}** \`${job.id}\`${marks.followed ? ' · log followed' : ''}${marks.watched ? ' · watched' : ''}\n\n`);
   tip.supportThemeIcons = true;
   const time = (ms?: number): string | undefined => (ms ? new Date(ms).toLocaleString() : undefined);
   const rows: [string, string | undefined][] = [

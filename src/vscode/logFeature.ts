@@ -53,6 +53,8 @@ export class LogsController implements vscode.Disposable {
     this.registry.onDidChange(() => {
       void vscode.commands.executeCommand('setContext', 'slurm.logs.followingCount', this.registry.size);
       this.renderFollowingItem();
+      // The Jobs view's items offer Follow or Stop Following by this.
+      services.jobsTree.refreshMarks();
     });
   }
 

@@ -118,7 +118,7 @@ test('tree model: state groups with counts, arrays collapsed under their array i
   assert.deepEqual(filtered.map((e) => e.kind === 'job' && e.job.name).sort(), ['zoo admin hold', 'zoo user hold']);
 });
 
-test('presentation: context values drive the menus; descriptions show partition, times and reason', async () => {
+test('presentation: context values drive the menus; descriptions show the state and the one detail that matters', async () => {
   const tracker = new JobTracker(undefined, now);
   const { jobs } = await tracker.poll(replay({ queue: fixture('squeue.txt'), accounting: fixture('sacct.txt') }, []), 'start');
   const byName = (n: string) => jobs.find((j) => j.name === n)!;
@@ -126,6 +126,7 @@ test('presentation: context values drive the menus; descriptions show partition,
   assert.equal(jobContextValue(byName('zoo begin later')), 'job:pending cancellable holdable');
   assert.equal(jobContextValue(byName('zoo gpu')), 'job:running cancellable hasLogs');
   assert.equal(jobContextValue(jobs.find((j) => j.id === '30704')!), 'job:finished hasLogs');
-  assert.equal(jobDescription(byName('zoo begin later')), 'PENDING · debug · limit 10:00 · BeginTime');
-  assert.match(jobDescription(byName('zoo gpu')), /^RUNNING · gpu · \d+:\d\d \/ 10:00$/);
+  assert.equal(jobDescription(byName('zoo begin later')), 'PENDING · BeginTime');
+  assert.equal(jobDescription(byName('zoo user hold')), 'PENDING · held');
+  assert.match(jobDescription(byName('zoo gpu')), /^RUNNING · \d+:\d\d \/ 10:00$/);
 });
