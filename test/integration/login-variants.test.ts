@@ -58,7 +58,12 @@ function variantTests(bed: Bed, lv: LoginVariants, v: LoginVariant): void {
   const ours: string[] = [];
   let transport: Transport;
 
+  /** The login directory's entries, without the private folders of runs of this file (ours and others'). */
+  const homeEntries = () => readdirSync(hostPath(lv, v.home)).filter((n) => !/^\.?swb-lv-[0-9a-f]{8}$/.test(n)).sort();
+  let homeBefore: string[] = [];
+
   before(async () => {
+    homeBefore = homeEntries();
     const r = await asUser(lv, v.user, ['mkdir', '-p', dir]);
     assert.equal(r.code, 0, r.stderr);
     transport = bedTransport(vbed, `lv-${v.name}`, { defaultTimeoutMs: 20_000 });
@@ -154,6 +159,14 @@ function variantTests(bed: Bed, lv: LoginVariants, v: LoginVariant): void {
     await runCall(transport, scancelCall([id]), opts);
     assert.match(await rootFinalState(lv, id, 20_000), /^CANCELLED/);
   });
+
+  // Temp files of uploads, fallbacks or helper scripts would show up here (jobs write only into `dir`).
+  // The shared test user's home gains other helpers' files meanwhile: checked for the private users.
+  if (v.user !== bed.user) {
+    test('nothing left in the login directory but this run’s own folders', async () => {
+      assert.deepEqual(homeEntries(), homeBefore);
+    });
+  }
 
   if (v.maxSessions !== null) {
     test(`MaxSessions ${v.maxSessions}: a poll, a submit and two followed logs at once all succeed`, { timeout: 90_000 }, async () => {

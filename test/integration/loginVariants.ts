@@ -96,9 +96,17 @@ export function hostPath(lv: LoginVariants, remotePath: string): string {
   return lv.root === '/' ? remotePath : path.join(lv.root, remotePath);
 }
 
-/** sbatch as `user` (no login shell involved), `script` on stdin; returns the job id. */
+/**
+ * sbatch as `user` (no login shell involved), `script` on stdin; returns the job id. Retried for up
+ * to 30 s while the controller cannot be reached: other suites (jobs-outage) restart slurmctld.
+ */
 export async function sbatchAs(lv: LoginVariants, user: string, args: readonly string[], script: string): Promise<string> {
-  const r = await asUser(lv, user, ['sbatch', '--parsable', ...args], script);
+  const deadline = Date.now() + 30_000;
+  let r = await asUser(lv, user, ['sbatch', '--parsable', ...args], script);
+  while (r.code !== 0 && /Unable to contact slurm controller/.test(r.stderr) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    r = await asUser(lv, user, ['sbatch', '--parsable', ...args], script);
+  }
   if (r.code !== 0 || !/^\d+$/.test(r.stdout.trim())) throw new Error(`sbatch as ${user} failed (${r.code}): ${r.stderr}${r.stdout}`);
   return r.stdout.trim();
 }
