@@ -215,10 +215,13 @@ PROJECT=""
 devcontainer_up() {
   local args=(up --workspace-folder "$WS" --docker-path docker --docker-compose-path docker-compose --log-level info)
   # npm in the container must trust what the host trusts: here the registry is reached through a
-  # proxy whose CA only the host knows (a machine without one needs nothing of this).
-  if [[ -n ${NODE_EXTRA_CA_CERTS:-} && -r $NODE_EXTRA_CA_CERTS ]]; then
-    say "handing the container the host's CA bundle ($NODE_EXTRA_CA_CERTS) as NODE_EXTRA_CA_CERTS"
-    args+=(--mount "type=bind,source=$NODE_EXTRA_CA_CERTS,target=/usr/local/share/host-ca-bundle.crt"
+  # proxy whose CA only the host knows (a machine without one needs nothing of this). The host's
+  # bundle: NODE_EXTRA_CA_CERTS, else npm's own cafile setting.
+  local ca=${NODE_EXTRA_CA_CERTS:-}
+  [[ -n $ca && -r $ca ]] || ca=$(npm config get cafile 2>/dev/null)
+  if [[ -n $ca && $ca != null && -r $ca ]]; then
+    say "handing the container the host's CA bundle ($ca) as NODE_EXTRA_CA_CERTS"
+    args+=(--mount "type=bind,source=$ca,target=/usr/local/share/host-ca-bundle.crt"
       --remote-env NODE_EXTRA_CA_CERTS=/usr/local/share/host-ca-bundle.crt)
   fi
   say "devcontainer ${args[*]} (log: $LOG/devcontainer-up.log)"
