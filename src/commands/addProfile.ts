@@ -4,6 +4,7 @@
  * requested when connecting and kept in SecretStorage.
  */
 import * as vscode from 'vscode';
+import { suggestProfileName } from '../config/profileName';
 import { listConcreteHosts, loadSshConfig } from '../config/sshConfig';
 import { errorMessage } from '../core/errors';
 import { logger } from '../core/logger';
@@ -28,8 +29,11 @@ export function addProfileCommand() {
     const pick = await vscode.window.showQuickPick(picks, { title: 'Add Slurm Cluster Profile', placeHolder: 'Where does the cluster run?' });
     if (!pick) return;
 
+    const config = vscode.workspace.getConfiguration('slurm');
+    const existing = (config.get<unknown[]>('profiles') ?? []).filter((p): p is { name: string } => typeof (p as { name?: unknown })?.name === 'string');
+    const taken = existing.map((p) => p.name);
     const profile: Record<string, unknown> = {};
-    let suggestedName = 'local';
+    let suggestedName = suggestProfileName({ host: 'local', fromSshConfig: true }, taken);
     if (pick.value.kind === 'local') {
       profile.kind = 'local';
     } else {
@@ -50,10 +54,8 @@ export function addProfileCommand() {
       }
       profile.kind = 'ssh';
       profile.host = host;
-      suggestedName = host.split('.')[0] ?? host;
+      suggestedName = suggestProfileName({ host, user: profile.user as string | undefined, fromSshConfig: pick.value.kind === 'ssh' }, taken);
     }
-    const config = vscode.workspace.getConfiguration('slurm');
-    const existing = (config.get<unknown[]>('profiles') ?? []).filter((p): p is { name: string } => typeof (p as { name?: unknown })?.name === 'string');
     const name = await vscode.window.showInputBox({
       title: 'Add Slurm Cluster Profile: name',
       prompt: 'A short name shown in the Jobs view',
