@@ -14,6 +14,9 @@ import { formatDuration, runCall, sinfoCall, type ClusterInfo } from '../slurm';
 import { answersFromOptions, answersToOptions, SubmitAnswersSchema, type SubmitAnswers } from '../submit/answers';
 import { composeJob, type ComposedJob } from '../submit/compose';
 import { effectiveDirectives, parseScript } from '../submit/directives';
+import { answersToPass, chooseCluster, planQuestions } from '../submit/oneClick';
+import { checkLimits } from '../submit/limitCheck';
+import { buildClusterResources } from '../resources/model';
 import { pythonEnvOf } from '../submit/pythonEnv';
 import { loadTemplates, templatesFor, type HeaderTemplate } from '../templates/templateStore';
 import { applyFolderSync, planSyncForScript, type SyncOptions } from '../submit/folderSync';
@@ -59,6 +62,8 @@ export interface PreparedSubmission {
   cluster?: ClusterInfo;
   /** Effective options of the submitted job (for explaining refusals). */
   options: Map<string, string | undefined>;
+  /** The file's own #SBATCH options (to name what an override replaces). */
+  fileOptions: ReadonlyMap<string, string | undefined>;
 }
 
 const LAST_PROFILE_KEY = 'slurm.submit.lastProfile';
@@ -99,23 +104,48 @@ async function pickSession(services: Services, options: SubmitCommandOptions): P
   const { profiles } = parseProfiles(readProfilesSetting().raw);
   const sessions = services.registry.all();
   if (sessions.length === 0) throw new UserFacingError('No cluster profile is configured.', 'Add one with "Slurm: Add Cluster Profile".');
-  const state = services.context.workspaceState;
-  let name = options.profile;
-  if (name === undefined) {
-    if (sessions.length === 1) name = sessions[0].profileName;
-    else {
-      const last = state.get<string>(LAST_PROFILE_KEY);
-      const items = sessions.map((s) => ({ label: s.profileName, description: s.profileName === last ? 'last used' : undefined }));
-      items.sort((a, b) => Number(b.label === last) - Number(a.label === last));
-      name = (await vscode.window.showQuickPick(items, { title: 'Submit to which cluster?', ignoreFocusOut: true }))?.label;
-      if (name === undefined) throw new CancelledError('Submit');
-    }
+  const choice = chooseCluster({
+    given: options.profile,
+    profiles: sessions.map((s) => s.profileName),
+    remembered: services.context.workspaceState.get<string>(LAST_PROFILE_KEY),
+    mode: options.ask ?? 'missing',
+  });
+  let name: string | undefined;
+  if ('use' in choice) name = choice.use;
+  else {
+    const last = choice.lastUsed;
+    const items = sessions.map((s) => ({ label: s.profileName, description: s.profileName === last ? 'last used' : undefined }));
+    items.sort((a, b) => Number(b.label === last) - Number(a.label === last));
+    name = (await vscode.window.showQuickPick(items, { title: 'Submit to which cluster?', ignoreFocusOut: true }))?.label;
+    if (name === undefined) throw new CancelledError('Submit');
   }
   const session = services.registry.get(name);
   const profile = profiles.find((p) => p.name === name);
   if (!session || !profile) throw new UserFacingError(`There is no cluster profile named "${name}".`, 'Check slurm.profiles in settings.');
-  await state.update(LAST_PROFILE_KEY, name);
   return { session, profile };
+}
+
+/** After a successful submit only: the cluster one click goes to next time (a failed one is not remembered). */
+export async function rememberCluster(services: Services, name: string): Promise<void> {
+  await services.context.workspaceState.update(LAST_PROFILE_KEY, name);
+}
+
+/**
+ * Before any question: is the cluster reachable? A login the user has to answer (password, 2FA)
+ * is part of connecting; an unreachable cluster fails here, at once, with what to do.
+ */
+async function ensureConnected(session: ClusterSession): Promise<void> {
+  if (session.transport.state.kind === 'connected' || !session.transport.connect) return;
+  try {
+    await session.transport.connect();
+  } catch (err) {
+    if (err instanceof CancelledError) throw err;
+    throw new UserFacingError(
+      `Cannot reach cluster "${session.profileName}": ${errorMessage(err)}. Nothing was submitted.`,
+      'Check that the cluster is up and the profile\'s host, port and login are right ("Slurm: Test Connection" tells more), then submit again.',
+      { cause: err },
+    );
+  }
 }
 
 async function loadAllTemplates(services: Services): Promise<HeaderTemplate[]> {
@@ -175,7 +205,10 @@ const prompts: { field: Field; title: string; placeholder: string }[] = [
   { field: 'jobName', title: 'Job name', placeholder: 'shown by squeue' },
 ];
 
-async function ask(field: Field, title: string, placeholder: string, value: unknown): Promise<unknown> {
+/** A value sbatch would refuse or that cannot run on the cluster: said while typing, as a warning (Enter still takes it). */
+type Warn = (field: Field, value: string) => string | undefined;
+
+async function ask(field: Field, title: string, placeholder: string, value: unknown, warn?: Warn): Promise<unknown> {
   const schema = SubmitAnswersSchema.shape[field];
   const input = await vscode.window.showInputBox({
     title,
@@ -185,47 +218,109 @@ async function ask(field: Field, title: string, placeholder: string, value: unkn
     validateInput: (v) => {
       if (v.trim() === '') return undefined;
       const r = schema.safeParse(v);
-      return r.success ? undefined : r.error.issues[0]?.message;
+      if (!r.success) return r.error.issues[0]?.message;
+      const warning = warn?.(field, v.trim());
+      return warning ? { message: warning, severity: vscode.InputBoxValidationSeverity.Warning } : undefined;
     },
   });
   if (input === undefined) throw new CancelledError('Submit');
   return input.trim() === '' ? undefined : input.trim();
 }
 
+interface PartitionItem extends vscode.QuickPickItem {
+  /** undefined: leave the partition to the script / the cluster's default. */
+  value: string | undefined;
+}
+
+/**
+ * The partition, defaulting to the file's. Any name can be typed (hidden partitions are not listed
+ * by sinfo): the typed name is offered as an item and Enter takes it.
+ */
 async function pickPartition(cluster: ClusterInfo | undefined, current: string | undefined): Promise<string | undefined> {
   if (!cluster || cluster.partitions.length === 0) return (await ask('partition', 'Partition', 'empty: the cluster default', current)) as string | undefined;
-  const items = cluster.partitions.map((p) => ({
+  const listed: PartitionItem[] = cluster.partitions.map((p) => ({
     label: p.name,
+    value: p.name,
     description: [
+      p.name === current ? 'from the script' : undefined,
       p.isDefault ? 'default' : undefined,
       `${p.cpus.idle}/${p.cpus.total} CPUs free`,
       p.gpus.total > 0 ? `${p.gpus.total - p.gpus.used}/${p.gpus.total} GPUs free` : undefined,
       p.timeLimit.kind === 'seconds' || p.timeLimit.kind === 'unlimited' ? `max ${formatDuration(p.timeLimit)}` : undefined,
       p.available !== 'up' ? p.available : undefined,
     ].filter(Boolean).join(' · '),
-    picked: p.name === current,
   }));
-  items.sort((a, b) => Number(b.label === current) - Number(a.label === current));
-  const picked = await vscode.window.showQuickPick(items, { title: 'Partition', placeHolder: current ? `current: ${current}` : 'the cluster default is marked', ignoreFocusOut: true });
-  if (!picked) throw new CancelledError('Submit');
-  return picked.label;
+  const first: PartitionItem = current === undefined
+    ? { label: '(cluster default)', value: undefined, description: 'the script sets no partition' }
+    : listed.find((i) => i.value === current) ?? { label: current, value: current, description: 'from the script · not listed by sinfo (hidden, or does not exist)' };
+  const base = [first, ...listed.filter((i) => i !== first)];
+  const qp = vscode.window.createQuickPick<PartitionItem>();
+  qp.title = 'Partition';
+  qp.placeholder = current ? `from the script: ${current} — or type any partition name` : 'the cluster default, or type any partition name';
+  qp.ignoreFocusOut = true;
+  qp.matchOnDescription = false;
+  qp.items = base;
+  qp.activeItems = [first];
+  return new Promise<string | undefined>((resolve, reject) => {
+    let done = false;
+    qp.onDidChangeValue((typed) => {
+      const name = typed.trim();
+      if (name === '' || base.some((i) => i.value === name)) qp.items = base;
+      else qp.items = [{ label: name, value: name, description: 'typed: use this partition name', alwaysShow: true }, ...base];
+    });
+    qp.onDidAccept(() => {
+      const picked = qp.selectedItems[0] ?? qp.activeItems[0];
+      if (!picked) return;
+      done = true;
+      resolve(picked.value);
+      qp.hide();
+    });
+    qp.onDidHide(() => {
+      qp.dispose();
+      if (!done) reject(new CancelledError('Submit'));
+    });
+    qp.show();
+  });
+}
+
+/** Limit problems of one answer while it is typed (the same check as before upload, limitCheck.ts). */
+function warnerFor(cluster: ClusterInfo | undefined, profileName: string, fileOptions: ReadonlyMap<string, string | undefined>, raw: Record<string, unknown>): Warn | undefined {
+  if (!cluster) return undefined;
+  const resources = buildClusterResources(profileName, cluster, [], Date.now());
+  const optionsOf: Partial<Record<Field, string[]>> = { gpus: ['gres', 'gpus'], cpusPerTask: ['cpus-per-task'], mem: ['mem'], time: ['time'] };
+  return (field, value) => {
+    const related = optionsOf[field];
+    if (!related) return undefined;
+    const one = SubmitAnswersSchema.partial().safeParse({ ...raw, [field]: value });
+    if (!one.success) return undefined;
+    const options = new Map(fileOptions);
+    for (const [k, v] of answersToOptions(answersToPass(fileOptions, one.data))) options.set(k, v);
+    if (field === 'gpus' && one.data.gpus !== undefined) {
+      options.delete('gpus');
+      options.set('gres', `gpu:${one.data.gpus}`);
+    }
+    return checkLimits(options, resources).filter((p) => related.includes(p.option)).map((p) => p.message).join(' ') || undefined;
+  };
 }
 
 export async function prepareSubmission(services: Services, options: SubmitCommandOptions): Promise<PreparedSubmission> {
   const doc = await targetDocument(options);
   const text = await textToSubmit(doc);
   const languageId = doc.languageId === 'python' || doc.fileName.endsWith('.py') ? 'python' : 'shellscript';
+  const mode = options.ask ?? 'missing';
   const { session, profile } = await pickSession(services, options);
+  // Connected before anything else is asked: an unreachable cluster fails now, not after the questions.
+  await ensureConnected(session);
   const [templates, cluster] = await Promise.all([loadAllTemplates(services), clusterInfo(session, services)]);
   const state = services.context.workspaceState;
-  const last = state.get<{ template?: string; answers?: Record<string, unknown> }>(lastChoicesKey(doc.uri)) ?? {};
-  const template = await pickTemplate(templates, languageId, options, last.template);
+  const last = state.get<{ template?: string; answers?: Record<string, unknown> }>(lastChoicesKey(doc.uri));
+  const template = await pickTemplate(templates, languageId, mode === 'all' ? options : { ...options, acceptDefaults: true }, last?.template);
 
   // Prefill: template defaults < last choices for this file < the file's own directives.
   const fileOptions = effectiveDirectives(parseScript(text).directives);
   const prefill: Record<string, unknown> = {
     ...answersFromOptions(new Map(Object.entries(template.meta.defaults).map(([k, v]) => [k, v ?? undefined]))),
-    ...SubmitAnswersSchema.partial().safeParse(last.answers ?? {}).data,
+    ...SubmitAnswersSchema.partial().safeParse(last?.answers ?? {}).data,
     ...answersFromOptions(fileOptions),
   };
   // A wrapped file would otherwise be named after its wrapper ("train.py.sbatch") in squeue.
@@ -235,18 +330,26 @@ export async function prepareSubmission(services: Services, options: SubmitComma
   }
   const given = options.answers ?? {};
   const raw: Record<string, unknown> = { ...prefill, ...given };
-  if (!options.acceptDefaults) {
+  const setBy = new Set([...fileOptions.keys(), ...Object.keys(template.meta.defaults), ...answersToOptions(SubmitAnswersSchema.partial().safeParse(raw).data ?? {}).keys()]);
+  const plan = planQuestions({
+    mode,
+    acceptDefaults: options.acceptDefaults,
+    fileOptions,
+    submittedBefore: last !== undefined,
+    requiredUnset: template.meta.requires.filter((r) => !setBy.has(r)),
+  });
+  if (plan.allFields) {
     if (!('partition' in given)) raw.partition = await pickPartition(cluster, raw.partition as string | undefined);
-    for (const p of prompts) if (!(p.field in given)) raw[p.field] = await ask(p.field, p.title, p.placeholder, raw[p.field]);
-    for (const required of template.meta.requires) {
-      if (required === 'container-image' && !('containerImage' in given) && !fileOptions.has(required)) {
-        raw.containerImage = await ask('containerImage', 'Container image', 'e.g. nvcr.io#nvidia/pytorch:24.01-py3', raw.containerImage);
-      }
-    }
+    const warn = warnerFor(cluster, session.profileName, fileOptions, raw);
+    for (const p of prompts) if (!(p.field in given)) raw[p.field] = await ask(p.field, p.title, p.placeholder, raw[p.field], warn);
+  }
+  if (plan.required.includes('container-image') && !('containerImage' in given)) {
+    raw.containerImage = await ask('containerImage', 'Container image', 'e.g. nvcr.io#nvidia/pytorch:24.01-py3', raw.containerImage);
   }
   if (options.dependency !== undefined) raw.dependency = options.dependency;
   for (const k of Object.keys(raw)) if (raw[k] === undefined || raw[k] === '') delete raw[k];
-  const parsedAnswers = SubmitAnswersSchema.safeParse(raw);
+  // The file's values win: only what differs from its directives is passed to sbatch.
+  const parsedAnswers = SubmitAnswersSchema.safeParse(answersToPass(fileOptions, raw));
   if (!parsedAnswers.success) {
     throw new UserFacingError(`Invalid answers: ${parsedAnswers.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'Correct the values and submit again.');
   }
@@ -256,9 +359,10 @@ export async function prepareSubmission(services: Services, options: SubmitComma
   const remembered: Record<string, unknown> = { ...answers };
   delete remembered.dependency;
   await state.update(lastChoicesKey(doc.uri), { template: template.id, answers: remembered });
-  const options2 = effectiveDirectives(parseScript(job.script).directives);
-  for (const [k, v] of answersToOptions(answers)) if (!options2.has(k)) options2.set(k, v);
-  return { uri: doc.uri, session, profile, template, answers, job, cluster, options: options2 };
+  // What sbatch will apply: the script's directives, then the command line's overrides over them.
+  const effective = effectiveDirectives(parseScript(job.script).directives);
+  for (const [k, v] of answersToOptions(answers)) effective.set(k, v);
+  return { uri: doc.uri, session, profile, template, answers, job, cluster, options: effective, fileOptions };
 }
 
 export function remoteRootFor(profile: Profile): string {

@@ -1,7 +1,7 @@
 /**
  * Before anything is uploaded: does the planned job fit the partition's limits (time, GPUs, CPUs,
- * memory, the partition itself)? If not, one modal lists every problem with "Submit anyway" /
- * "Edit". Edit (or closing the modal) cancels — nothing is uploaded or submitted — and shows the
+ * memory, the partition itself)? If not, one modal lists every problem with "Edit" (the default
+ * button) / "Submit anyway". Edit (or closing the modal) cancels — nothing is uploaded or submitted — and shows the
  * file with the first offending directive selected. The check itself is src/submit/limitCheck.ts,
  * fed from the same sinfo the submit form already read (no second query).
  */
@@ -36,8 +36,9 @@ export async function confirmWithinLimits(prepared: PreparedSubmission, options:
     : await vscode.window.showWarningMessage(
       `${prepared.job.scriptName} may not run on ${cluster}`,
       { modal: true, detail: problems.map((p) => `• ${p.message}`).join('\n') },
-      SUBMIT_ANYWAY,
+      // The safe choice first: it is the default button (Enter), "Submit anyway" has to be chosen.
       EDIT,
+      SUBMIT_ANYWAY,
     );
   if (choice === SUBMIT_ANYWAY) return;
   if (choice === EDIT) await revealProblem(prepared.uri, problems);

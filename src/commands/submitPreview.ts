@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
-import { describeOverrides } from '../submit/headerPlan';
+import { describeFileOverrides } from '../submit/oneClick';
 import { describeSbatchEnvironment } from '../slurm';
 import { clusterContext } from '../session/slurmJobLister';
 import type { Services } from '../vscode/services';
@@ -36,7 +36,7 @@ export class SubmitPreviewProvider implements vscode.TextDocumentContentProvider
 }
 
 export function previewSubmitCommand(services: Services, provider: SubmitPreviewProvider) {
-  return async (arg?: unknown): Promise<{ ok: true; uri: string; script: string; sync?: string; sbatchEnvironment?: string } | { ok: false; error: string; cancelled?: boolean }> => {
+  return async (arg?: unknown): Promise<{ ok: true; uri: string; script: string; overrides?: string; sync?: string; sbatchEnvironment?: string } | { ok: false; error: string; cancelled?: boolean }> => {
     try {
       const prepared = await prepareSubmission(services, optionsFromArgs(arg));
       const uri = provider.show(`Preview ${prepared.job.scriptName}`, prepared.job.script);
@@ -44,7 +44,7 @@ export function previewSubmitCommand(services: Services, provider: SubmitPreview
       await vscode.languages.setTextDocumentLanguage(doc, 'shellscript');
       await vscode.window.showTextDocument(doc, { preview: true });
       if (prepared.job.overrides.length > 0) {
-        void vscode.window.showInformationMessage(`sbatch will also get ${describeOverrides(prepared.job.overrides)}: your answers override the file's directives for this submission.`);
+        void vscode.window.showInformationMessage(`sbatch will also get ${describeFileOverrides(prepared.job.overrides, prepared.fileOptions)}: your answers override the file's directives for this submission.`);
       }
       // The preview shows even when comparing with the cluster fails: the failure is the note.
       let syncNote = '';
@@ -59,7 +59,8 @@ export function previewSubmitCommand(services: Services, provider: SubmitPreview
       const timeoutMs = services.settings().commandTimeoutSeconds * 1000;
       const inputs = describeSbatchEnvironment((await clusterContext(prepared.session.transport, { timeoutMs }).catch(() => undefined))?.sbatchEnvironment);
       if (inputs) void vscode.window.showInformationMessage(`Your login on ${prepared.session.profileName} sets ${inputs}: sbatch applies these unless the script or your answers say otherwise.`);
-      return { ok: true, uri: uri.toString(), script: prepared.job.script, ...(syncNote ? { sync: syncNote } : {}), ...(inputs ? { sbatchEnvironment: inputs } : {}) };
+      const overrides = prepared.job.overrides.length > 0 ? { overrides: describeFileOverrides(prepared.job.overrides, prepared.fileOptions) } : {};
+      return { ok: true, uri: uri.toString(), script: prepared.job.script, ...overrides, ...(syncNote ? { sync: syncNote } : {}), ...(inputs ? { sbatchEnvironment: inputs } : {}) };
     } catch (err) {
       return reportSubmitError('Preview failed', err);
     }

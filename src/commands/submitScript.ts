@@ -8,10 +8,10 @@ import { errorMessage } from '../core/errors';
 import { logger } from '../core/logger';
 import { runCall, scancelCall } from '../slurm';
 import { submitRemote } from '../submit/remoteSubmit';
-import { describeOverrides } from '../submit/headerPlan';
+import { describeFileOverrides } from '../submit/oneClick';
 import type { Services } from '../vscode/services';
 import { confirmWithinLimits } from './submitLimits';
-import { ensureSavedForSync, folderSyncFor, optionsFromArgs, prepareSubmission, remoteRootFor, reportSubmitError, syncFolderWithProgress, type FolderSyncDone, type SubmitCommandOptions } from './submitFlow';
+import { ensureSavedForSync, folderSyncFor, optionsFromArgs, prepareSubmission, rememberCluster, remoteRootFor, reportSubmitError, syncFolderWithProgress, type FolderSyncDone, type SubmitCommandOptions } from './submitFlow';
 
 export type SubmitOutcome =
   | { ok: true; cluster: string; jobId: number; remoteDir: string; workDir: string; script: string; overrides: string[]; synced?: { remoteDir: string; uploaded: number; notes: string[] } }
@@ -55,9 +55,12 @@ export async function submitWith(services: Services, options: SubmitCommandOptio
     );
     const cluster = session.profileName;
     const jobId = String(result.jobId);
-    logger.info(`[${cluster}] submitted ${job.scriptName} as job ${jobId} in ${result.workDir}${job.overrides.length ? ` with ${describeOverrides(job.overrides)}` : ''}`);
+    // Only a cluster that took the job becomes the one the next click goes to.
+    await rememberCluster(services, cluster);
+    const overrides = job.overrides.length ? describeFileOverrides(job.overrides, prepared.fileOptions) : undefined;
+    logger.info(`[${cluster}] submitted ${job.scriptName} as job ${jobId} in ${result.workDir}${overrides ? ` with ${overrides}` : ''}`);
     // sbatch's answer was lost but the job was found by its marker: say so with the usual note.
-    void afterSubmit(services, cluster, jobId, result.warnings, result.recovered);
+    void afterSubmit(services, cluster, jobId, result.warnings, [overrides ? `With ${overrides}.` : undefined, result.recovered].filter(Boolean).join(' ') || undefined);
     for (const note of synced?.notes ?? []) void vscode.window.showWarningMessage(`Folder sync: ${note}`);
     const syncedInfo = synced ? { synced: { remoteDir: synced.remoteDir, uploaded: synced.uploaded, notes: synced.notes } } : {};
     return { ok: true, cluster, jobId: result.jobId, remoteDir: result.remoteDir, workDir: result.workDir, script: job.script, overrides: job.overrides, ...syncedInfo };
