@@ -29,6 +29,7 @@ import { registerOnboarding } from './commands/onboardingFeature';
 import { JobHistory } from './session/jobHistory';
 import { announceIgnoredProfiles, readProfilesSetting } from './vscode/profileSettings';
 import { JobsTreeProvider } from './views/jobsTree';
+import { migrateFollowAfterSubmit } from './vscode/settingsMigration';
 
 export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
   const channel = vscode.window.createOutputChannel('Slurm Workbench', { log: true });
@@ -116,6 +117,7 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
   }));
 
   applySettings();
+  void migrateFollowAfterSubmit();
   logger.info(`Slurm Workbench activated (${registry.all().length} profile(s))`);
   return {
     snapshots: () => registry.all().map((s) => s.snapshot),

@@ -43,3 +43,32 @@ export const GENERAL_SETTING_KEYS = Object.keys(GeneralSettingsSchema.shape) as 
 export function pollerTiming(settings: GeneralSettings, profileIntervalSeconds?: number): PollerTiming {
   return { ...DEFAULT_TIMING, intervalMs: Math.round((profileIntervalSeconds ?? settings.pollIntervalSeconds) * 1000) };
 }
+
+/** A setting's explicit values per level, as VS Code's `inspect()` reports them. */
+export interface SettingLevels {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+export type SettingLevel = keyof SettingLevels;
+
+export interface SettingMove {
+  level: SettingLevel;
+  /** The value to write to the new setting at this level; undefined: the new one is set there already. */
+  value?: boolean;
+}
+
+/**
+ * `slurm.logs.followAfterSubmit` (deprecated, never read) and `slurm.submit.followLog` said the same
+ * thing. An explicit boolean of the old one is honoured once: copied to the new one at the same level
+ * unless the new one is set there, after which the caller removes the old one (so it happens once).
+ */
+export function followAfterSubmitMigration(old: SettingLevels, current: SettingLevels): SettingMove[] {
+  const moves: SettingMove[] = [];
+  for (const level of ['globalValue', 'workspaceValue', 'workspaceFolderValue'] as const) {
+    const value = old[level];
+    if (value === undefined) continue;
+    moves.push(typeof value === 'boolean' && current[level] === undefined ? { level, value } : { level });
+  }
+  return moves;
+}

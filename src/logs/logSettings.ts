@@ -11,8 +11,6 @@ export const LogSettingsSchema = z.object({
   /** A file bigger than this opens (and starts following) at its last `tailLines` lines. */
   bigFileKb: z.number().int().min(1).max(1024 * 1024).default(2048),
   tailLines: z.number().int().min(1).max(1_000_000).default(1000),
-  /** Follow the log of a job right after submitting it. */
-  followAfterSubmit: z.boolean().default(false),
 });
 
 export type LogSettings = z.infer<typeof LogSettingsSchema>;

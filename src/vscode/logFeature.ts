@@ -184,7 +184,6 @@ export class LogsController implements vscode.Disposable {
       stderr: config.get('stderr'),
       bigFileKb: config.get('bigFileKb'),
       tailLines: config.get('tailLines'),
-      followAfterSubmit: config.get('followAfterSubmit'),
     });
     for (const p of problems) {
       logger.warn(p);
