@@ -11,6 +11,8 @@ export const LogSettingsSchema = z.object({
   /** A file bigger than this opens (and starts following) at its last `tailLines` lines. */
   bigFileKb: z.number().int().min(1).max(1024 * 1024).default(2048),
   tailLines: z.number().int().min(1).max(1_000_000).default(1000),
+  /** Finished (no longer followed) jobs whose output channel stays open; older ones are closed. */
+  maxFinishedChannels: z.number().int().min(0).max(50).default(5),
 });
 
 export type LogSettings = z.infer<typeof LogSettingsSchema>;

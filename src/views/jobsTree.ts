@@ -10,6 +10,7 @@ import type { JobRow } from '../session/jobRow';
 import { jobContextValue, jobDescription, jobLabel, stateLook, type JobMarks } from '../session/jobPresentation';
 import { buildJobTree, type JobFilter, type JobTreeEntry, type JobTreeOptions } from '../session/jobTreeModel';
 import type { SessionRegistry } from '../session/sessionRegistry';
+import { isUnreachable } from './statusBarText';
 
 export type JobsTreeNode = ClusterNode | GroupNode | ArrayNode | JobNode | MessageNode;
 
@@ -265,10 +266,12 @@ function clusterItem(snap: ClusterSnapshot, filter: JobFilter): vscode.TreeItem 
   item.id = `cluster:${snap.profileName}`;
   const counts = countByGroup(snap.jobs);
   const conn = snap.connection.kind;
-  const parts = [`${counts.running} R · ${counts.pending} PD`];
-  if (conn === 'reconnecting') parts.unshift('reconnecting…');
-  else if (conn === 'connecting') parts.unshift('connecting…');
-  else if (conn === 'failed' || snap.error !== undefined) parts.unshift('error');
+  // No counts from a cluster that does not answer: "0 R · 0 PD" would read as "nothing running".
+  const unreachable = isUnreachable(snap);
+  const parts = unreachable ? ['unreachable'] : [`${counts.running} R · ${counts.pending} PD`];
+  if (!unreachable && conn === 'reconnecting') parts.unshift('reconnecting…');
+  else if (!unreachable && conn === 'connecting') parts.unshift('connecting…');
+  else if (!unreachable && snap.error !== undefined) parts.unshift('error');
   if (snap.stale) parts.push('stale');
   if (filter.text || filter.groups?.length) parts.push('filtered');
   item.description = parts.join(' · ');

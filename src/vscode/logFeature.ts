@@ -25,7 +25,7 @@ import type { Services } from './services';
 
 export class LogsController implements vscode.Disposable {
   readonly registry: FollowerRegistry;
-  readonly channels = new JobLogChannels();
+  readonly channels: JobLogChannels;
   readonly documents: LogDocumentProvider;
   /** Per cluster connection: one job-status watcher and one tail multiplexer shared by all its followers. */
   private readonly perCluster = new Map<string, { transport: Transport; watcher: JobStatusWatcher; tails: TailMux }>();
@@ -36,6 +36,10 @@ export class LogsController implements vscode.Disposable {
   constructor(private readonly services: Services) {
     this.current = this.readSettings(false);
     this.registry = new FollowerRegistry(() => this.current.maxFollowed);
+    this.channels = new JobLogChannels({
+      isFollowed: (profileName, jobId) => this.registry.all().some((f) => f.target.profileName === profileName && f.target.jobId === jobId),
+      maxFinished: () => this.current.maxFinishedChannels,
+    });
     this.documents = new LogDocumentProvider({
       transport: (name) => services.registry.get(name)?.transport,
       readOptions: () => ({ ...this.readOptions(), timeoutMs: this.timeoutMs() }),
@@ -55,6 +59,7 @@ export class LogsController implements vscode.Disposable {
       this.renderFollowingItem();
       // The Jobs view's items offer Follow or Stop Following by this.
       services.jobsTree.refreshMarks();
+      this.channels.prune();
     });
   }
 
@@ -184,6 +189,7 @@ export class LogsController implements vscode.Disposable {
       stderr: config.get('stderr'),
       bigFileKb: config.get('bigFileKb'),
       tailLines: config.get('tailLines'),
+      maxFinishedChannels: config.get('maxFinishedChannels'),
     });
     for (const p of problems) {
       logger.warn(p);

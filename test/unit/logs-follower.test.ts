@@ -248,7 +248,7 @@ describe('FollowerRegistry and settings', () => {
   });
 
   it('settings: defaults, and a bad value falls back with a problem named', () => {
-    assert.deepEqual(parseLogSettings({}).settings, { maxFollowed: 8, stderr: 'interleave', bigFileKb: 2048, tailLines: 1000 });
+    assert.deepEqual(parseLogSettings({}).settings, { maxFollowed: 8, stderr: 'interleave', bigFileKb: 2048, tailLines: 1000, maxFinishedChannels: 5 });
     const bad = parseLogSettings({ maxFollowed: 0, stderr: 'both' });
     assert.equal(bad.settings.maxFollowed, 8);
     assert.equal(bad.problems.length, 2);
