@@ -18,6 +18,7 @@ const testFiles: ReadonlyArray<() => Promise<unknown>> = [
   () => import('./resources.test.js'),
   () => import('./submit.test.js'),
   () => import('./submitLimits.test.js'),
+  () => import('./submitOneClick.test.js'),
   () => import('./walkthrough.test.js'),
 ];
 
