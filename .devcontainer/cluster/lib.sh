@@ -508,13 +508,17 @@ stop_slurm() {
   sw_stop "$SW_RUN/slurmdbd.pid" slurmdbd
 }
 
-# start_sshd NAME PORT: a private sshd (login node or bastion) with its own rendered config;
-# restarted when that config changed.
+# start_sshd NAME PORT [EXTRA]: a private sshd (login node or bastion) with its own rendered config,
+# EXTRA config lines first (sshd keeps the first value it reads, and a Match block in the template
+# would swallow anything appended after it); restarted when that config changed.
 start_sshd() {
-  local name=$1 port=$2 conf="$SW_ETC/sshd-$1.conf" pidfile="$SW_RUN/sshd-$1.pid" before=""
+  local name=$1 port=$2 extra=${3:-} conf="$SW_ETC/sshd-$1.conf" pidfile="$SW_RUN/sshd-$1.pid" before=""
   [[ -r $conf ]] && before=$(<"$conf")
-  sw_render_config sshd_config PORT="$port" LISTEN="$SW_SSH_LISTEN" \
-    HOST_KEY="$SW_HOST_KEY" PID_FILE="$pidfile" | sw_install_text "$conf" root:root 644
+  {
+    [[ -z $extra ]] || printf '%s\n' "$extra"
+    sw_render_config sshd_config PORT="$port" LISTEN="$SW_SSH_LISTEN" \
+      HOST_KEY="$SW_HOST_KEY" PID_FILE="$pidfile"
+  } | sw_install_text "$conf" root:root 644
   if sw_pid_alive "$pidfile" sshd; then
     [[ $(<"$conf") == "$before" ]] && return 0
     sw_log "sshd-$name config changed: restarting it"

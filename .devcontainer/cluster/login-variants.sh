@@ -150,31 +150,9 @@ sw_lv_register_accounting() {
     sw_fail "sacctmgr add user ${missing[*]} failed" "$SW_LOG/slurmdbd.log"
 }
 
-# sw_lv_start_sshd NAME PORT MAX_SESSIONS: the login sshd's config plus MaxSessions and a Banner;
-# restarted when that config changed (like start_sshd in lib.sh).
+# sw_lv_start_sshd NAME PORT MAX_SESSIONS: the login sshd's config plus MaxSessions and a Banner.
 sw_lv_start_sshd() {
-  local name=$1 port=$2 max=$3 conf="$SW_ETC/sshd-$1.conf" pidfile="$SW_RUN/sshd-$1.pid" before=""
-  [[ -r $conf ]] && before=$(<"$conf")
-  {
-    # Before the template: sshd keeps the first value it reads, and a Match block would swallow
-    # anything appended after it.
-    printf '# Realistic-login variant %s (login-variants.sh): MaxSessions %s, pre-auth banner.\n' "$name" "$max"
-    printf 'MaxSessions %s\nBanner %s\n' "$max" "$SW_LV_BANNER"
-    sw_render_config sshd_config PORT="$port" LISTEN="$SW_SSH_LISTEN" \
-      HOST_KEY="$SW_HOST_KEY" PID_FILE="$pidfile"
-  } | sw_install_text "$conf" root:root 644
-  if sw_pid_alive "$pidfile" sshd; then
-    [[ $(<"$conf") == "$before" ]] && return 0
-    sw_log "sshd-$name config changed: restarting it"
-    sw_stop "$pidfile" sshd
-  fi
-  install -d -m 755 /run/sshd
-  /usr/sbin/sshd -t -f "$conf" 2>>"$SW_LOG/sshd-$name.log" ||
-    sw_fail "sshd config $conf is invalid" "$SW_LOG/sshd-$name.log"
-  /usr/sbin/sshd -f "$conf" -E "$SW_LOG/sshd-$name.log" </dev/null >/dev/null 2>&1 9>&- ||
-    sw_fail "sshd-$name did not start" "$SW_LOG/sshd-$name.log"
-  sw_wait 10 sw_pid_alive "$pidfile" sshd || sw_fail "sshd-$name did not write $pidfile" "$SW_LOG/sshd-$name.log"
-  sw_log "started sshd-$name on $SW_SSH_LISTEN:$port, MaxSessions $max (pid $(<"$pidfile"))"
+  start_sshd "$1" "$2" "$(printf '# Realistic-login variant %s (login-variants.sh): MaxSessions %s, pre-auth banner.\nMaxSessions %s\nBanner %s' "$1" "$3" "$3" "$SW_LV_BANNER")"
 }
 
 sw_lv_start_sshds() {

@@ -7,10 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_TIMING } from '../../src/poller/poller';
-import { ClusterSession, type ClusterSnapshot } from '../../src/session/clusterSession';
+import { ClusterSession } from '../../src/session/clusterSession';
 import { readBed, repoRoot, sshRun, type Bed } from './bed';
 import { bedTransport } from './bedTransport';
 import { nativeClusterOnly } from './devcontainerSkip';
+import { untilSnapshot } from './sessionWait';
 
 const CTLD_PID = '/run/slurm-workbench/slurmctld.pid';
 
@@ -32,22 +33,6 @@ function bringBackSlurmctld(): void {
   execFileSync('bash', [join(repoRoot, '.devcontainer/cluster/up.sh')], { stdio: 'ignore', timeout: 180_000 });
 }
 
-function until(session: ClusterSession, what: string, accept: (s: ClusterSnapshot) => boolean, timeoutMs = 60_000): Promise<ClusterSnapshot> {
-  if (accept(session.snapshot)) return Promise.resolve(session.snapshot);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`timed out waiting for ${what}; last: ${JSON.stringify({ ...session.snapshot, jobs: session.snapshot.jobs.length })}`));
-    }, timeoutMs);
-    const sub = session.onDidChange(({ snapshot }) => {
-      if (accept(snapshot)) {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(snapshot);
-      }
-    });
-  });
-}
 
 test('slurmctld down: last jobs stay visible marked stale with the error; back up: recovers by itself', { skip: skipHere || (process.getuid?.() !== 0 ? 'needs root to stop slurmctld' : false) }, async () => {
   const held = await sshRun(`sbatch --parsable -H -J 'wb outage' --wrap true`, { bed });
@@ -60,16 +45,16 @@ test('slurmctld down: last jobs stay visible marked stale with the error; back u
   const session = new ClusterSession('bundled', transport, { timing: { ...DEFAULT_TIMING, intervalMs: 1000, maxBackoffMs: 4000 }, commandTimeoutMs: 20_000 });
   try {
     session.start();
-    await until(session, 'the held job listed', (s) => s.jobs.some((j) => j.id === id));
+    await untilSnapshot(session, 'the held job listed', (s) => s.jobs.some((j) => j.id === id));
 
     process.kill(Number(readFileSync(CTLD_PID, 'utf8').trim()), 'SIGTERM');
-    const down = await until(session, 'a failed poll', (s) => s.error !== undefined);
+    const down = await untilSnapshot(session, 'a failed poll', (s) => s.error !== undefined);
     assert.equal(down.stale, true, 'the last known jobs are marked stale');
     assert.ok(down.jobs.some((j) => j.id === id), 'the last known jobs are still there');
     assert.match(down.error ?? '', /squeue|slurm/i, 'the error names what failed');
 
     bringBackSlurmctld();
-    const up = await until(session, 'recovery', (s) => s.error === undefined && !s.stale && s.jobs.some((j) => j.id === id), 90_000);
+    const up = await untilSnapshot(session, 'recovery', (s) => s.error === undefined && !s.stale && s.jobs.some((j) => j.id === id), 90_000);
     assert.equal(up.connection.kind, 'connected');
   } finally {
     session.dispose();

@@ -25,6 +25,7 @@ import type { Transport } from '../../src/transport/types';
 import { bedFileFor, readBed, sshRun } from './bed';
 import { refuseEveryPrompt } from './bedTransport';
 import { nativeClusterOnly } from './devcontainerSkip';
+import { untilSnapshot } from './sessionWait';
 
 const ROOT = '/var/lib/slurm-workbench/trixie-root';
 const CONF = '/etc/slurm-ratelimit/slurm.conf';
@@ -139,7 +140,7 @@ test('rate-limited slurmctld: last jobs stay visible and stale, the error says b
   });
   try {
     session.start();
-    await until(session, 'the held job', (s) => s.error === undefined && s.jobs.some((j) => j.id === id));
+    await untilSnapshot(session, 'the held job', (s) => s.error === undefined && s.jobs.some((j) => j.id === id), 30_000);
 
     // Another client of the same user drains the bucket: rounds of 8 parallel squeue for 20 s.
     burst = spawn('chroot', [ROOT, 'runuser', '-u', bed.user, '--', 'bash', '-c',
@@ -148,14 +149,14 @@ test('rate-limited slurmctld: last jobs stay visible and stale, the error says b
     const burstStartedAt = Date.now();
     const burstEnded = new Promise<void>((r) => burst!.once('exit', () => r()));
 
-    const busy = await until(session, 'a failed poll', (s) => s.error !== undefined, 40_000);
+    const busy = await untilSnapshot(session, 'a failed poll', (s) => s.error !== undefined, 40_000);
     assert.match(busy.error ?? '', /Slurm controller is (busy or unreachable|rate-limiting)/);
     assert.match(busy.error ?? '', /next try in \d+ s/);
     assert.equal(busy.stale, true, 'marked stale');
     assert.ok(busy.jobs.some((j) => j.id === id), 'the last known jobs stay visible');
 
     await burstEnded;
-    const recovered = await until(session, 'recovery', (s) => s.error === undefined && !s.stale && s.jobs.some((j) => j.id === id), 60_000);
+    const recovered = await untilSnapshot(session, 'recovery', (s) => s.error === undefined && !s.stale && s.jobs.some((j) => j.id === id), 60_000);
     const recoveredAt = Date.now();
     assert.equal(recovered.error, undefined);
     assert.ok(recovered.jobs.some((j) => j.id === id));
@@ -177,22 +178,6 @@ test('rate-limited slurmctld: last jobs stay visible and stale, the error says b
   }
 });
 
-function until(session: ClusterSession, what: string, accept: (s: ClusterSnapshot) => boolean, timeoutMs = 30_000): Promise<ClusterSnapshot> {
-  if (accept(session.snapshot)) return Promise.resolve(session.snapshot);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`timed out waiting for ${what}; last: ${JSON.stringify({ ...session.snapshot, jobs: session.snapshot.jobs.length })}`));
-    }, timeoutMs);
-    const sub = session.onDidChange(({ snapshot }) => {
-      if (accept(snapshot)) {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(snapshot);
-      }
-    });
-  });
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -1,37 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Poller, type Clock, type PollerTiming, type RefreshReason } from '../../src/poller/poller';
+import { Poller, type PollerTiming, type RefreshReason } from '../../src/poller/poller';
+import { ManualClock, flush } from './manualClock';
 import { SingleFlight } from '../../src/core/singleFlight';
 import { diffSnapshots } from '../../src/poller/diff';
 
-/** A manual clock: timers fire only when the test advances time. */
-class ManualClock implements Clock {
-  private t = 0;
-  private seq = 0;
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  now(): number { return this.t; }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.seq;
-    this.timers.set(id, { at: this.t + ms, fn });
-    return id;
-  }
-  clearTimeout(h: unknown): void { this.timers.delete(h as number); }
-  pendingDelays(): number[] { return [...this.timers.values()].map((x) => x.at - this.t).sort((a, b) => a - b); }
-  async advance(ms: number): Promise<void> {
-    const end = this.t + ms;
-    for (;;) {
-      const next = [...this.timers.entries()].sort((a, b) => a[1].at - b[1].at)[0];
-      if (!next || next[1].at > end) break;
-      this.t = next[1].at;
-      this.timers.delete(next[0]);
-      next[1].fn();
-      await flush();
-    }
-    this.t = end;
-    await flush();
-  }
-}
-const flush = async (): Promise<void> => { for (let i = 0; i < 10; i++) await Promise.resolve(); };
 
 const timing: PollerTiming = { intervalMs: 1000, idleFactor: 4, debounceMs: 100, maxBackoffMs: 16_000 };
 

@@ -12,7 +12,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isRateLimited, isTransientSlurmError, parseResult, squeueCall, SlurmParseError, type ClusterContext } from '../../src/slurm';
 import { isAccountingDisabled } from '../../src/slurm/accounting';
-import { Poller, type Clock, type PollerTiming } from '../../src/poller/poller';
+import { Poller, type PollerTiming } from '../../src/poller/poller';
+import { ManualClock, flush } from './manualClock';
 import { JobStatusWatcher } from '../../src/logs/jobStatus';
 import type { ExecResult } from '../../src/transport/types';
 import { CommandTimeoutError } from '../../src/core/errors';
@@ -67,33 +68,6 @@ test('refusals, bad input and parse errors are not transient', () => {
   assert.equal(isTransientSlurmError(new CommandTimeoutError('squeue', 30_000)), true, 'a command that ran out of time: busy');
 });
 
-/** A manual clock: timers fire only when the test advances time. */
-class ManualClock implements Clock {
-  private t = 0;
-  private seq = 0;
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  now(): number { return this.t; }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.seq;
-    this.timers.set(id, { at: this.t + ms, fn });
-    return id;
-  }
-  clearTimeout(h: unknown): void { this.timers.delete(h as number); }
-  async advance(ms: number): Promise<void> {
-    const end = this.t + ms;
-    for (;;) {
-      const next = [...this.timers.entries()].sort((a, b) => a[1].at - b[1].at)[0];
-      if (!next || next[1].at > end) break;
-      this.t = next[1].at;
-      this.timers.delete(next[0]);
-      next[1].fn();
-      await flush();
-    }
-    this.t = end;
-    await flush();
-  }
-}
-const flush = async (): Promise<void> => { for (let i = 0; i < 10; i++) await Promise.resolve(); };
 
 test('poller on a rate-limited slurmctld: backs off, and focus/visibility changes add no polls meanwhile', async () => {
   const clock = new ManualClock();
