@@ -1,11 +1,13 @@
 /** `Slurm: 3 R · 2 PD` for the clusters that answer, `bundled: unreachable` when none does (statusBarText.ts); click focuses the Jobs view. */
 import * as vscode from 'vscode';
 import type { SessionRegistry } from '../session/sessionRegistry';
-import { statusBarLook } from './statusBarText';
+import { isUnreachable, statusBarLook } from './statusBarText';
 
 export class JobsStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('slurm.status', vscode.StatusBarAlignment.Left, 50);
   private readonly sub: { dispose(): void };
+  /** Last value given to the `slurm.connected` context key (the walkthrough's "Connect" step ticks on it). */
+  private connected: boolean | undefined;
 
   constructor(private readonly registry: SessionRegistry) {
     this.item.name = 'Slurm Jobs';
@@ -16,6 +18,11 @@ export class JobsStatusBar implements vscode.Disposable {
 
   private render(): void {
     const sessions = this.registry.all();
+    const connected = sessions.some((s) => s.snapshot.connection.kind === 'connected' && !isUnreachable(s.snapshot));
+    if (connected !== this.connected) {
+      this.connected = connected;
+      void vscode.commands.executeCommand('setContext', 'slurm.connected', connected);
+    }
     if (sessions.length === 0) {
       this.item.hide();
       return;

@@ -56,6 +56,8 @@ export class LogsController implements vscode.Disposable {
     this.followingItem.command = 'slurm.stopFollowingLog';
     this.registry.onDidChange(() => {
       void vscode.commands.executeCommand('setContext', 'slurm.logs.followingCount', this.registry.size);
+      // The walkthrough's "Watch its log" step ticks on this.
+      void vscode.commands.executeCommand('setContext', 'slurm.logs.following', this.registry.size > 0);
       this.renderFollowingItem();
       // The Jobs view's items offer Follow or Stop Following by this.
       services.jobsTree.refreshMarks();

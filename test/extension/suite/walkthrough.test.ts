@@ -1,7 +1,8 @@
 // The onboarding walkthrough inside a real VS Code (code-server): it renders (screenshot), and each of
-// its steps completes when its real command runs — Set Up Bundled Cluster (the native bring-up for
-// real: up.sh is idempotent and the cluster is already up), Open Sample Script, Submit (the sample
-// goes to the real cluster), Follow Log, Cancel Job (our own job only).
+// its steps completes on the real thing — "Connect" once a cluster is connected after Set Up Bundled
+// Cluster (the native bring-up for real: up.sh is idempotent and the cluster is already up), Submit
+// (the sample goes to the real cluster), "Watch its log" once a log is followed (the submit follows it
+// by itself), Cancel Job (our own job only).
 // The commands go through the workbench's command service (`runCommands`), as a click on a step's
 // button or F1 does: a command the extension host runs for itself never reaches the walkthrough.
 import * as assert from 'node:assert/strict';
@@ -48,6 +49,13 @@ suite('Walkthrough: Get Started with Slurm Workbench', () => {
   suiteSetup(async () => {
     api = (await vscode.extensions.getExtension(extensionId)?.activate()) as SlurmWorkbenchApi;
     await vscode.workspace.getConfiguration('slurm').update('profiles', undefined, vscode.ConfigurationTarget.Global);
+    // Earlier suites connected and followed logs, which ticked "Connect" and "Watch its log" already:
+    // with no cluster and no follow left, start the walkthrough afresh (Developer: Reset Welcome Page
+    // Walkthrough Progress).
+    await api.logs?.stopAll();
+    await until('no cluster session left', () => (api.snapshots().length === 0 ? true : undefined), 30_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    await vscode.commands.executeCommand('resetGettingStartedProgress');
   });
 
   suiteTeardown(async () => {
@@ -70,6 +78,10 @@ suite('Walkthrough: Get Started with Slurm Workbench', () => {
     assert.equal(ours.auth, 'key');
     assert.equal(ours.port, bed.sshPort);
     cluster = ours.name;
+    // Not ticked by writing the profile: by the session being connected (its first poll).
+    await api.refresh();
+    await until('the session connected', () => (api.snapshots().find((s) => s.profileName === cluster)?.connection.kind === 'connected' ? true : undefined), 60_000);
+    await showWalkthrough();
     await takeScreenshot('walkthrough-connect-done', { waitForSelector: step('connect', true) });
   });
 
@@ -96,7 +108,9 @@ suite('Walkthrough: Get Started with Slurm Workbench', () => {
     await takeScreenshot('walkthrough-submit-done', { waitForSelector: step('submit', true) });
   });
 
-  test('"Watch its log": Follow Log on the submitted job', async () => {
+  test('"Watch its log": ticked by the follow the submit started, no command needed', async () => {
+    await showWalkthrough();
+    await takeScreenshot('walkthrough-logs-done-by-submit', { waitForSelector: step('logs', true) });
     await viaWorkbench('slurm.followLog', { profileName: cluster, jobId });
     await until('its log channel fills', () => (api.logs?.channelText(cluster, jobId)?.out.includes('hello from') ? true : undefined), 90_000);
     await showWalkthrough();
