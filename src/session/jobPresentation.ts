@@ -71,8 +71,8 @@ export function isHeld(job: JobRow): boolean {
   return job.reason === 'JobHeldUser' || job.reason === 'JobHeldAdmin';
 }
 
-/** Longest job name shown in a label; the full name is in the tooltip and the accessibility label. */
-export const LABEL_NAME_MAX = 28;
+/** Longest job name shown in a label (id, name and the state word fit the default sidebar width); the full name is in the tooltip and the accessibility label. */
+export const LABEL_NAME_MAX = 14;
 
 /** The item's label: id and (short) name, which the default sidebar width shows whole. */
 export function jobLabel(job: Pick<JobRow, 'id' | 'name'>): string {

@@ -1,7 +1,7 @@
 // The README's demo, as a person uses it: `bash test/bed/demo.sh --background` (the native cluster,
 // the packaged .vsix in code-server, the preconfigured profile) on a spare port, then Debian's
 // chromium opens it, shows the Slurm view, opens the walkthrough's sample through F1, submits it
-// through F1 (answering the prompts with their prefilled values), waits for the job's log lines in
+// through F1 in one click (no prompt may appear: its #SBATCH lines suffice), waits for the job's log lines in
 // the output panel and stops the follow with the panel's own stop button; then the limit-warning
 // modal and sbatch's refusal; then, with folder sync on, a Python file edited in the browser gets
 // the "Save and Submit" modal and runs with the edit. Screenshots in
@@ -54,18 +54,25 @@ async function quickOpen(query: string, name: string): Promise<void> {
   await page.locator('.tab.active', { hasText: name }).waitFor({ state: 'visible' });
 }
 
-/** F1 → Submit to Slurm, taking every prefilled answer (partition, time, CPUs, ...) until `until` shows. */
-async function submitTakingDefaults(until: Locator): Promise<void> {
+/**
+ * F1 → Submit to Slurm, then wait for `until`: one click, so no prompt may show up on the way (a
+ * quick input that is not the command palette closing is a failure).
+ */
+async function submitOneClick(until: Locator): Promise<void> {
   await runCommand('Slurm: Submit to Slurm');
   const widget = page.locator('.quick-input-widget');
   const input = widget.locator('input');
-  for (let i = 0; i < 12 && !(await until.isVisible()); i++) {
-    // Not while the command palette itself is still closing: that Enter would land in the editor.
-    const prompt = (await widget.isVisible()) && !(await input.inputValue({ timeout: 1_000 }).catch(() => '>')).startsWith('>');
-    if (prompt) await page.keyboard.press('Enter');
-    await page.waitForTimeout(700);
+  const deadline = Date.now() + 60_000;
+  while (!(await until.isVisible())) {
+    // Not while the command palette itself is still closing (its value starts with '>').
+    const value = (await widget.isVisible()) ? await input.inputValue({ timeout: 1_000 }).catch(() => '>') : '>';
+    if (!value.startsWith('>')) {
+      await shot('demo-unexpected-prompt');
+      assert.fail(`Submit asked a question (${(await widget.textContent()) ?? ''}) on a script whose #SBATCH lines suffice`);
+    }
+    assert.ok(Date.now() < deadline, 'nothing happened within 60 s of Submit');
+    await page.waitForTimeout(200);
   }
-  await until.waitFor({ state: 'visible', timeout: 60_000 });
 }
 
 before(async () => {
@@ -110,9 +117,10 @@ test('F1 → Open Sample Script → Submit to Slurm: the job is submitted and it
   await page.locator('.tab.active', { hasText: /hello(-\d+)?\.sbatch/ }).waitFor({ state: 'visible' });
   await page.locator('.monaco-editor .view-lines', { hasText: 'step ${step} of 30' }).first().waitFor({ state: 'visible' });
 
-  // Partition, time, CPUs, memory, GPUs, job name: the prefilled answers are the script's #SBATCH lines.
+  // The sample's #SBATCH lines say everything: one click submits, no question asked.
   const submitted = page.locator('.notifications-toasts .notification-toast', { hasText: /Submitted job \d+/ }).first();
-  await submitTakingDefaults(submitted);
+  const clicked = Date.now();
+  await submitOneClick(submitted);
   const text = (await submitted.textContent()) ?? '';
   jobId = /Submitted job (\d+)/.exec(text)?.[1] ?? '';
   assert.ok(jobId, `no job id in the notification "${text}"`);
@@ -121,6 +129,7 @@ test('F1 → Open Sample Script → Submit to Slurm: the job is submitted and it
   // slurm.submit.followLog is on by default: the channel "Slurm <id> hello" opens and fills.
   const log = page.locator('.part.panel .view-lines', { hasText: 'hello from' }).first();
   await log.waitFor({ state: 'visible', timeout: 90_000 });
+  console.log(`# demo: F1 → Submit to Slurm → first log line in ${((Date.now() - clicked) / 1000).toFixed(1)} s (the palette's typing included)`);
   await page.locator('.part.panel .view-lines', { hasText: 'step 2 of 30' }).first().waitFor({ state: 'visible', timeout: 60_000 });
   await shot('demo-log-streaming');
   const queued = await sshRun(`squeue -h -j ${quoteArg(jobId)} -o %j`, { bed: readBed() });
@@ -142,6 +151,56 @@ test('the stop button in the Output panel on the job\'s channel ends its follow:
   assert.equal(state.stdout.trim(), 'RUNNING', 'only the follow stopped, not the job');
 });
 
+test('right-click a job → Cancel Job: a modal in plain words; Keep Running leaves it, Cancel Job cancels it', { timeout: 180_000 }, async () => {
+  const bed = readBed();
+  const sub = await sshRun(`sbatch --parsable -J ui-cancel -t 5 --wrap 'sleep 240'`, { bed });
+  assert.equal(sub.code, 0, sub.stderr);
+  const id = sub.stdout.trim();
+  const queued = async (): Promise<string> => (await sshRun(`squeue -h -j ${quoteArg(id)} -o %T`, { bed })).stdout.trim();
+  try {
+    await runCommand('Slurm: Refresh Jobs');
+    const row = page.locator('.part.sidebar .monaco-list-row', { hasText: `${id} ui-cancel` }).first();
+    await row.waitFor({ state: 'visible', timeout: 60_000 });
+    const openCancel = async (): Promise<Locator> => {
+      await row.click({ button: 'right' });
+      const item = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Cancel Job' }).first();
+      await item.waitFor({ state: 'visible' });
+      // Only what applies to a running or pending job that is neither followed nor watched.
+      const menu = (await page.locator('.context-view .monaco-menu').textContent()) ?? '';
+      assert.doesNotMatch(menu, /Stop Following Log|Stop Watching Job/, menu);
+      await shot('demo-cancel-menu');
+      await item.click();
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible' });
+      return dialog;
+    };
+
+    let dialog = await openCancel();
+    const words = (await dialog.textContent()) ?? '';
+    assert.match(words, new RegExp(`Cancel job ${id} \\(ui-cancel\\)\\?`));
+    const buttons = (await dialog.locator('.monaco-button').allTextContents()).map((t) => t.trim()).filter(Boolean).sort();
+    assert.deepEqual(buttons, ['Cancel Job', 'Keep Running']);
+    await shot('demo-cancel-dialog');
+    await dialog.locator('.monaco-button', { hasText: 'Keep Running' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.match(await queued(), /^(RUNNING|PENDING)$/, 'Keep Running left the job alone');
+
+    // Escape is Keep Running too.
+    dialog = await openCancel();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.match(await queued(), /^(RUNNING|PENDING)$/, 'Escape left the job alone');
+
+    dialog = await openCancel();
+    await dialog.locator('.monaco-button', { hasText: 'Cancel Job' }).click();
+    await until(async () => (await queued()) === '', 60_000, `job ${id} gone from the queue`);
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: `${id} ui-cancel` }).filter({ hasText: 'CANCELLED' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await shot('demo-cancel-done');
+  } finally {
+    await sshRun(`scancel ${quoteArg(id)}`, { bed }).catch(() => undefined);
+  }
+});
+
 test('3 GPUs on 2-GPU nodes: the limit warning first, then sbatch\'s own refusal in a toast, and no remote folder left', { timeout: 240_000 }, async () => {
   const name = 'too-many-gpus';
   fs.writeFileSync(
@@ -153,11 +212,13 @@ test('3 GPUs on 2-GPU nodes: the limit warning first, then sbatch\'s own refusal
   await quickOpen(`${name}.sbatch`, `${name}.sbatch`);
   // The limit warning is a modal dialog.
   const dialog = page.locator('.monaco-dialog-box');
-  await submitTakingDefaults(dialog);
+  await submitOneClick(dialog);
   const warning = (await dialog.textContent()) ?? '';
   assert.match(warning, /may not run on bundled/);
   assert.match(warning, /GPU/);
   await shot('demo-limit-warning');
+  // The safe choice is the default: Enter would edit, "Submit anyway" has to be clicked.
+  assert.equal((await dialog.locator('.monaco-button:focus').textContent())?.trim(), 'Edit');
   await dialog.locator('.monaco-button', { hasText: 'Submit anyway' }).click();
 
   const refused = page.locator('.notifications-toasts .notification-toast', { hasText: 'sbatch said' }).first();
@@ -196,7 +257,7 @@ test('folder sync on, a Python file edited in the browser: the modal offers "Sav
     }
 
     const dialog = page.locator('.monaco-dialog-box');
-    await submitTakingDefaults(dialog);
+    await submitOneClick(dialog);
     assert.match((await dialog.textContent()) ?? '', /job\.py has unsaved changes/);
     await shot('demo-save-for-sync');
     await dialog.locator('.monaco-button', { hasText: 'Save and Submit' }).click();

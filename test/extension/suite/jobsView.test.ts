@@ -78,8 +78,10 @@ suite('Jobs view against the bundled cluster', function () {
     });
     const labels = items.filter((i) => i.depth === 1).map((i) => i.label);
     assert.deepEqual(labels.filter((l) => ['Running', 'Pending', 'Recently finished'].includes(l)), ['Running', 'Pending', 'Recently finished']);
-    const held = items.find((i) => i.label === `${ids!.held} ${ids!.name} held`);
+    const held = items.find((i) => i.label.startsWith(`${ids!.held} `));
     assert.ok(held, 'the held job is an item');
+    // Id and a short name, so the label and the state after it fit the default sidebar width.
+    assert.equal(held.label, `${ids.held} ${`${ids.name} held`.slice(0, 13)}…`);
     assert.equal(held.contextValue, 'job:pending cancellable held');
     assert.equal(held.description, 'PENDING · held');
     const failed = items.find((i) => i.label.startsWith(`${failId} `));
@@ -88,6 +90,20 @@ suite('Jobs view against the bundled cluster', function () {
 
     await vscode.commands.executeCommand('slurm.revealJob', 'bundled', failId);
     await takeScreenshot('jobs-view-groups', { waitForSelector: `.monaco-list-row[aria-label*="${failId}"]` });
+  });
+
+  test('a job item says whether its log is followed and whether it is watched, so its menu offers only what applies', async () => {
+    assert.ok(ids, 'needs the first test');
+    const run = ids.run;
+    const itemOf = async (): Promise<string | undefined> => (await api.jobsTreeItems?.())?.find((i) => i.label.startsWith(`${run} `))?.contextValue;
+    assert.equal(await itemOf(), 'job:running cancellable hasLogs');
+    await api.logs?.follow('bundled', run);
+    await waitFor('the item marked followed', async () => ((await itemOf())?.endsWith(' followed') ? true : undefined), 30_000);
+    await vscode.commands.executeCommand('slurm.watchJob', { cluster: 'bundled', jobId: run });
+    assert.equal(await waitFor('the item marked watched', async () => ((await itemOf())?.endsWith(' watched') ? itemOf() : undefined), 30_000), 'job:running cancellable hasLogs followed watched');
+    await api.logs?.stopAll();
+    await vscode.commands.executeCommand('slurm.unwatchJob', { cluster: 'bundled', jobId: run });
+    assert.equal(await waitFor('the marks gone', async () => ((await itemOf()) === 'job:running cancellable hasLogs' ? itemOf() : undefined), 30_000), 'job:running cancellable hasLogs');
   });
 
   test('Cancel Job from the tree cancels the real job, which then shows CANCELLED', async () => {
