@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import fc from 'fast-check';
 import type { Transport } from '../../src/transport/types';
+import { CommandTimeoutError } from '../../src/core/errors';
 import { bedLabel, readBeds, selectedBedVersions, type Bed } from './bed';
 import { bedTransport } from './bedTransport';
 import { hostPath, readLoginVariants, variantBed, type LoginVariants } from './loginVariants';
@@ -99,6 +100,19 @@ function shellTests(lv: LoginVariants, shell: string, bed: Bed): void {
     const created = canaryFiles.filter((f) => existsSync(f));
     assert.deepEqual(created, [], `a string was run as a command (it created ${created.join(', ')})${roundTrip ? `; round trip: ${(roundTrip as Error).message.split('\n')[0]} ${String((roundTrip as Error).cause ?? '')}` : ''}`);
     if (roundTrip) throw roundTrip;
+  });
+
+  test(`${shell}: a command that runs out of time is ended with its whole process group`, async () => {
+    const marker = `sleep 37.${Number.parseInt(tag, 16)}`; // digits only: sleep must accept it
+    await assert.rejects(transport.exec(['sh', '-c', `${marker} & ${marker}; wait`], { timeoutMs: 1_000 }), CommandTimeoutError);
+    const deadline = Date.now() + 10_000;
+    let left: string;
+    for (;;) {
+      left = (await transport.exec(['pgrep', '-f', '-u', bed.user, marker])).stdout.trim();
+      if (left === '' || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(left, '', `no "${marker}" left on the cluster`);
   });
 
   test(`${shell}: a NUL in an argument is refused before anything runs`, async () => {
