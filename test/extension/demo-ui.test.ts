@@ -194,6 +194,10 @@ test('right-click a job → Cancel Job: a modal in plain words; Keep Running lea
     dialog = await openCancel();
     await dialog.locator('.monaco-button', { hasText: 'Cancel Job' }).click();
     await until(async () => (await queued()) === '', 60_000, `job ${id} gone from the queue`);
+    // It leaves Running for Recently finished (collapsed by default), where it shows CANCELLED.
+    await row.filter({ hasText: 'RUNNING' }).waitFor({ state: 'hidden', timeout: 60_000 });
+    const finished = page.locator('.part.sidebar .monaco-list-row', { hasText: 'Recently finished' }).first();
+    if ((await finished.getAttribute('aria-expanded')) === 'false') await finished.click();
     await page.locator('.part.sidebar .monaco-list-row', { hasText: `${id} ui-cancel` }).filter({ hasText: 'CANCELLED' }).first().waitFor({ state: 'visible', timeout: 60_000 });
     await shot('demo-cancel-done');
   } finally {
@@ -227,6 +231,50 @@ test('3 GPUs on 2-GPU nodes: the limit warning first, then sbatch\'s own refusal
   assert.match(text, /Requested node configuration is not available/, text);
   await shot('demo-sbatch-refused');
   assert.equal(await leftovers(), '0', 'the job folder was removed after the refusal');
+});
+
+test('Submit with Options…: the partition picker starts at the file\'s value and takes a typed name; 9 GPUs on 2-GPU nodes is warned while typing; Escape submits nothing', { timeout: 180_000 }, async () => {
+  const name = 'with-options';
+  fs.writeFileSync(path.join(workspace, `${name}.sbatch`), `#!/bin/bash\n#SBATCH --job-name=${name}\n#SBATCH --partition=gpu\n#SBATCH --time=00:01:00\nhostname\n`);
+  await quickOpen(`${name}.sbatch`, `${name}.sbatch`);
+  await runCommand('Slurm: Submit with Options…');
+  const widget = page.locator('.quick-input-widget');
+  const title = widget.locator('.quick-input-title');
+  const input = widget.locator('.quick-input-box input');
+  const focused = widget.locator('.quick-input-list .monaco-list-row.focused');
+  try {
+    await title.filter({ hasText: 'Header template' }).waitFor({ state: 'visible' });
+    await page.keyboard.type('Default');
+    await widget.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Default' }).waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+
+    // Partition: the file's value is the active item; any typed name is offered (hidden partitions).
+    await title.filter({ hasText: 'Partition' }).waitFor({ state: 'visible' });
+    await focused.filter({ hasText: 'from the script' }).filter({ hasText: /^\s*gpu/ }).waitFor({ state: 'visible' });
+    await page.keyboard.type('secret-partition');
+    await widget.locator('.quick-input-list .monaco-list-row', { hasText: 'typed: use this partition name' }).filter({ hasText: 'secret-partition' }).waitFor({ state: 'visible' });
+    await shot('demo-options-partition-typed');
+    await input.fill('');
+    await focused.filter({ hasText: 'from the script' }).waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+
+    for (const prompt of ['Time limit', 'CPUs per task', 'Memory per node']) {
+      await title.filter({ hasText: prompt }).waitFor({ state: 'visible' });
+      await page.keyboard.press('Enter');
+    }
+    await title.filter({ hasText: 'GPUs per node' }).waitFor({ state: 'visible' });
+    await input.fill('9');
+    const warning = widget.locator('.quick-input-message', { hasText: 'at most 2' });
+    await warning.waitFor({ state: 'visible' });
+    assert.match((await warning.textContent()) ?? '', /9 GPUs per node, but the nodes of partition "gpu" have at most 2: sbatch will refuse the job/);
+    await shot('demo-options-gpu-warning');
+    await page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden' });
+  } finally {
+    await page.keyboard.press('Escape');
+  }
+  const queued = await sshRun(`squeue -h -u "$USER" -n ${quoteArg(name)} -o %i`, { bed: readBed() });
+  assert.equal(queued.stdout.trim(), '', 'Escape submitted nothing');
 });
 
 test('folder sync on, a Python file edited in the browser: the modal offers "Save and Submit", which saves it and runs the edit', { timeout: 240_000 }, async () => {
