@@ -106,6 +106,24 @@ suite('Jobs view against the bundled cluster', function () {
     assert.equal(await waitFor('the marks gone', async () => ((await itemOf()) === 'job:running cancellable hasLogs' ? itemOf() : undefined), 30_000), 'job:running cancellable hasLogs');
   });
 
+  test('a cluster that cannot be reached says "unreachable", not "0 R · 0 PD"', async () => {
+    const bundled = (vscode.workspace.getConfiguration('slurm').get<Record<string, unknown>[]>('profiles') ?? []).find((p) => p.name === 'bundled');
+    assert.ok(bundled);
+    // Port 1 on the loopback: refused at once (nothing listens there).
+    await vscode.workspace.getConfiguration('slurm').update('profiles', [bundled, { ...bundled, name: 'nowhere', port: 1 }], vscode.ConfigurationTarget.Global);
+    try {
+      const item = await waitFor('the unreachable cluster item', async () => {
+        await api.refresh().catch(() => undefined);
+        return (await api.jobsTreeItems?.())?.find((i) => i.depth === 0 && i.label === 'nowhere' && i.description === 'unreachable');
+      }, 60_000, 1000);
+      assert.equal(item.description, 'unreachable');
+      const ok = (await api.jobsTreeItems?.())?.find((i) => i.depth === 0 && i.label === 'bundled');
+      assert.match(ok?.description ?? '', /^\d+ R · \d+ PD$/);
+    } finally {
+      await vscode.workspace.getConfiguration('slurm').update('profiles', [bundled], vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('Cancel Job from the tree cancels the real job, which then shows CANCELLED', async () => {
     assert.ok(ids, 'needs the first test');
     await vscode.commands.executeCommand('slurm.cancelJob', { cluster: 'bundled', jobId: ids.held }, undefined, { confirm: false });
