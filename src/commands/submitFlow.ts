@@ -141,7 +141,7 @@ async function ensureConnected(session: ClusterSession): Promise<void> {
   } catch (err) {
     if (err instanceof CancelledError) throw err;
     throw new UserFacingError(
-      `Cannot reach cluster "${session.profileName}": ${errorMessage(err)}. Nothing was submitted.`,
+      `Cannot reach cluster "${session.profileName}": ${errorMessage(err).replace(/\.\s*$/, '')}. Nothing was submitted.`,
       'Check that the cluster is up and the profile\'s host, port and login are right ("Slurm: Test Connection" tells more), then submit again.',
       { cause: err },
     );
