@@ -88,7 +88,8 @@ export function checkLimits(options: ReadonlyMap<string, string | undefined>, re
     return [{
       code: 'unknownPartition',
       option: 'partition',
-      message: `Partition ${unknown.map((u) => `"${u}"`).join(', ')} does not exist on ${resources.cluster} (it has ${resources.partitions.map((p) => p.name).join(', ')}): sbatch will refuse the job.`,
+      // sinfo does not list hidden partitions: say what follows unless it is one of those.
+      message: `Partition ${unknown.map((u) => `"${u}"`).join(', ')} is not among the partitions of ${resources.cluster} (${resources.partitions.map((p) => p.name).join(', ')}): unless it is a hidden partition you may use, sbatch will refuse the job.`,
     }];
   }
   // With several partitions Slurm uses whichever fits: only a single one is worth second-guessing.

@@ -71,7 +71,7 @@ test('time: UNLIMITED is above a finite MaxTime; a partition without a limit tak
 
 test('unknown partition: one problem naming the partitions there are; several partitions are left to Slurm', () => {
   const found = check({ partition: 'gpus', time: '9:00:00' });
-  assert.deepEqual(found, [{ code: 'unknownPartition', option: 'partition', message: 'Partition "gpus" does not exist on bundled (it has debug, gpu): sbatch will refuse the job.' }]);
+  assert.deepEqual(found, [{ code: 'unknownPartition', option: 'partition', message: 'Partition "gpus" is not among the partitions of bundled (debug, gpu): unless it is a hidden partition you may use, sbatch will refuse the job.' }]);
   assert.deepEqual(codes({ partition: 'debug,nope' }), ['unknownPartition@partition']);
   assert.deepEqual(codes({ partition: 'debug,gpu', gres: 'gpu:2', time: '9:00:00' }), []);
 });
