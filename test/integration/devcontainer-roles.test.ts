@@ -26,7 +26,9 @@ const healthHere = nativeClusterOnly('runs the healthchecks against the native c
 
 test('every healthcheck of the compose file passes against the running native cluster', { skip: healthHere }, async () => {
   const compose = parse(readFileSync(path.join(repoRoot, '.devcontainer', 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
-  const checks = Object.entries(compose.services).filter(([, s]) => s.healthcheck);
+  // The cluster roles' checks run the shared entrypoint.sh; the dev service's own check (login:2222
+  // answers from inside the compose network) has no meaning on this machine.
+  const checks = Object.entries(compose.services).filter(([, s]) => s.healthcheck?.test[2]?.startsWith(`${mount}/`));
   assert.ok(checks.length >= 8);
   for (const [name, s] of checks) {
     // ["CMD", "bash", "/opt/slurm-workbench/cluster/entrypoint.sh", "health", ...] -> this clone's script.
