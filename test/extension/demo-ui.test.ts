@@ -205,6 +205,25 @@ test('right-click a job → Cancel Job: a modal in plain words; Keep Running lea
   }
 });
 
+// In a remote window (code-server) VS Code lists a machine-overridable setting only under the Remote
+// tab: the User tab says "No Settings Found" for slurm.profiles (issue 18's finding). The setting's
+// description names the tabs; this checks that the Remote tab finds it and shows that text.
+test('Settings: slurm.profiles is found under the Remote tab, and says where profiles live', { timeout: 120_000 }, async () => {
+  await runCommand('Preferences: Open Settings (UI)');
+  // The search box (a small editor) has the focus when Settings opens.
+  await page.locator('.settings-editor').first().waitFor({ state: 'visible' });
+  await page.waitForTimeout(1000);
+  await page.keyboard.type('slurm.profiles');
+  await page.waitForTimeout(1500);
+  await shot('demo-settings-search');
+  await page.locator('.settings-editor .settings-tab-label, .settings-editor .action-label', { hasText: /^Remote/ }).first().click();
+  const setting = page.locator('.settings-editor .setting-item-contents', { hasText: 'Remote / Machine' }).first();
+  await setting.waitFor({ state: 'visible', timeout: 30_000 });
+  await shot('demo-settings-profiles');
+  assert.match((await setting.textContent()) ?? '', /Profiles/);
+  await page.keyboard.press('Control+W');
+});
+
 test('3 GPUs on 2-GPU nodes: the limit warning first, then sbatch\'s own refusal in a toast, and no remote folder left', { timeout: 240_000 }, async () => {
   const name = 'too-many-gpus';
   fs.writeFileSync(
