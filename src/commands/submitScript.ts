@@ -1,7 +1,7 @@
 /**
  * slurm.submit: the current script (or the one right-clicked) is composed, uploaded and submitted;
  * then the Jobs view polls at once, reveals the job, its log follow starts (setting), and a
- * notification offers Cancel / Follow log. Returns the outcome (for scripted use and tests).
+ * notification offers Cancel (and Follow log when it is not followed already). Returns the outcome (for scripted use and tests).
  */
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
@@ -77,10 +77,12 @@ async function afterSubmit(services: Services, cluster: string, jobId: string, w
     void Promise.resolve(vscode.commands.executeCommand('slurm.revealJob', cluster, jobId)).catch((err: unknown) => logger.debug(`revealJob: ${errorMessage(err)}`));
   } else void session?.refresh('submit');
   const canFollow = all.includes('slurm.followLog');
-  if (canFollow && vscode.workspace.getConfiguration('slurm.submit').get<boolean>('followLog', true)) {
+  const followsItself = canFollow && vscode.workspace.getConfiguration('slurm.submit').get<boolean>('followLog', true);
+  if (followsItself) {
     void Promise.resolve(vscode.commands.executeCommand('slurm.followLog', { profileName: cluster, jobId })).catch((err: unknown) => logger.debug(`followLog: ${errorMessage(err)}`));
   }
-  const actions = canFollow ? ['Follow log', 'Cancel job'] : ['Cancel job'];
+  // Offer only what is not already happening: the log is followed by itself when the setting is on.
+  const actions = canFollow && !followsItself ? ['Follow log', 'Cancel job'] : ['Cancel job'];
   const note = `${warnings.length ? ` (sbatch: ${warnings.join(' ')})` : ''}${recovered ? ` ${recovered}` : ''}`;
   const choice = await vscode.window.showInformationMessage(`Submitted job ${jobId} to ${cluster}.${note}`, ...actions);
   if (choice === 'Follow log') void vscode.commands.executeCommand('slurm.followLog', { profileName: cluster, jobId });
