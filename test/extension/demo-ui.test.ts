@@ -46,10 +46,19 @@ async function runCommand(title: string): Promise<void> {
 
 /** Ctrl+P, the query, Enter: the file whose row shows `name` becomes the active tab. */
 async function quickOpen(query: string, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-  await page.keyboard.type(query);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
+  // A file written a moment ago may not be in Quick Open's index yet: close and ask again, as a
+  // person would, a few times before giving up.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+    await page.keyboard.type(query);
+    const found = await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, (err: unknown) => {
+      if (attempt >= 4) throw err;
+      return false;
+    });
+    if (found) break;
+    await page.keyboard.press('Escape');
+  }
   await page.keyboard.press('Enter');
   await page.locator('.tab.active', { hasText: name }).waitFor({ state: 'visible' });
 }
@@ -161,6 +170,10 @@ test('right-click a job → Cancel Job: a modal in plain words; Keep Running lea
     await runCommand('Slurm: Refresh Jobs');
     const row = page.locator('.part.sidebar .monaco-list-row', { hasText: `${id} ui-cancel` }).first();
     await row.waitFor({ state: 'visible', timeout: 60_000 });
+    // The dialog's words follow the job's state ("Keep Pending" while it waits): let it start first.
+    await until(async () => (await queued()) === 'RUNNING', 60_000, `job ${id} running`);
+    await runCommand('Slurm: Refresh Jobs');
+    await row.filter({ hasText: 'RUNNING' }).waitFor({ state: 'visible', timeout: 60_000 });
     const openCancel = async (): Promise<Locator> => {
       await row.click({ button: 'right' });
       const item = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Cancel Job' }).first();
