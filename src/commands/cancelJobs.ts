@@ -35,7 +35,7 @@ export function cancelJobsCommand(services: Services) {
         } catch (err) {
           showActionError(`Cancelling ${describeTargets([t])} on ${t.session.profileName}`, err);
         } finally {
-          void t.session.refresh('action');
+          void t.session.awaitChange(t.ids, 'ended');
         }
       }),
     );

@@ -25,7 +25,8 @@ export function resubmitJobCommand(services: Services) {
         },
       );
       const newId = String(result.jobId);
-      void target.session.refresh('submit');
+      target.session.expectJob(newId);
+      void target.session.awaitChange([newId], 'started');
       void vscode.window.showInformationMessage(`Resubmitted job ${id} as ${newId}.`, 'Show').then((a) => {
         if (a) void vscode.commands.executeCommand('slurm.revealJob', target.session.profileName, newId);
       });

@@ -9,7 +9,7 @@ export function revealJobCommand(services: Services) {
     if (!session) return false;
     if (!session.snapshot.jobs.some((j) => j.id === id)) {
       session.expectJob(id);
-      await session.refresh('submit');
+      await session.awaitChange([id], 'started');
     }
     const node = services.jobsTree.findJob(cluster, id);
     if (!node) return false;

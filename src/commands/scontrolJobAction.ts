@@ -26,7 +26,7 @@ export function scontrolJobActionCommand(services: Services, action: 'hold' | 'r
       } catch (err) {
         showActionError(`${title.replace(' Slurm Jobs', '')} of ${describeTargets([t])} on ${t.session.profileName}`, err);
       } finally {
-        void t.session.refresh('action');
+        void t.session.awaitChange(t.ids, 'changed');
       }
     }
   };

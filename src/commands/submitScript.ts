@@ -71,11 +71,13 @@ export async function submitWith(services: Services, options: SubmitCommandOptio
 
 async function afterSubmit(services: Services, cluster: string, jobId: string, warnings: string[], recovered?: string): Promise<void> {
   const session = services.registry.get(cluster);
+  // Poll now and fast until the job leaves PENDING: the tree and the status bar show it start within seconds.
+  session?.expectJob(jobId);
+  void session?.awaitChange([jobId], 'started');
   const all = await vscode.commands.getCommands(true);
-  // Reveal polls at once when the job is not in the list yet; otherwise poll ourselves.
   if (all.includes('slurm.revealJob')) {
     void Promise.resolve(vscode.commands.executeCommand('slurm.revealJob', cluster, jobId)).catch((err: unknown) => logger.debug(`revealJob: ${errorMessage(err)}`));
-  } else void session?.refresh('submit');
+  }
   const canFollow = all.includes('slurm.followLog');
   const followsItself = canFollow && vscode.workspace.getConfiguration('slurm.submit').get<boolean>('followLog', true);
   if (followsItself) {
@@ -89,7 +91,7 @@ async function afterSubmit(services: Services, cluster: string, jobId: string, w
   if (choice === 'Cancel job' && session) {
     try {
       await runCall(session.transport, scancelCall([jobId]), { timeoutMs: services.settings().commandTimeoutSeconds * 1000 });
-      void session.refresh('action');
+      void session.awaitChange([jobId], 'ended');
       void vscode.window.showInformationMessage(`Cancelled job ${jobId}.`);
     } catch (err) {
       void vscode.window.showErrorMessage(`Could not cancel job ${jobId}: ${errorMessage(err)}`);

@@ -60,6 +60,8 @@ export class Poller<T> extends Disposable {
   private lastSuccessAt = 0;
   private pendingReason: RefreshReason = 'timer';
   private abort: AbortController | undefined;
+  /** At most this delay while the user waits on a change they made (see session/freshness.ts). */
+  private hurryMs: number | undefined;
 
   constructor(
     private readonly pollOnce: (signal: AbortSignal, reason: RefreshReason) => Promise<T>,
@@ -101,6 +103,16 @@ export class Poller<T> extends Disposable {
     if (this.running && !this.flight.running) this.schedule();
   }
 
+  /**
+   * The user waits on a change they made: poll at most every `ms` (visible or not), or back to the
+   * normal cadence with undefined. Errors still back off as usual.
+   */
+  setHurry(ms: number | undefined): void {
+    if (ms === this.hurryMs) return;
+    this.hurryMs = ms;
+    if (this.running && !this.flight.running) this.schedule();
+  }
+
   /** Visibility of any view fed by this poller. Becoming visible with stale data polls at once. */
   setVisible(visible: boolean): void {
     const was = this.visible;
@@ -124,7 +136,7 @@ export class Poller<T> extends Disposable {
   /** The interval currently in force (what the next timer will wait), for display and tests. */
   currentDelayMs(): number {
     const base = this.timing.intervalMs * (this.visible && this.focused ? 1 : this.timing.idleFactor);
-    if (this.consecutiveErrors === 0) return base;
+    if (this.consecutiveErrors === 0) return this.hurryMs === undefined ? base : Math.min(base, this.hurryMs);
     return Math.min(this.timing.maxBackoffMs, base * 2 ** this.consecutiveErrors);
   }
 

@@ -12,6 +12,7 @@ import { Poller, type PollerTiming, type RefreshReason } from '../poller/poller'
 import type { ConnectionState, Transport } from '../transport/types';
 import { sameJobRow, type JobRow } from './jobRow';
 import { DEFAULT_TRACKER_OPTIONS, JobTracker, transportRunner, type JobEvent, type TrackerOptions, type TrackerPoll } from './jobTracker';
+import { JobFreshness, type AwaitedChange, type FreshnessTiming } from './freshness';
 import { withoutRefusedSubmissions } from './refusedSubmission';
 import { clusterContext } from './slurmJobLister';
 
@@ -43,6 +44,8 @@ export interface ClusterSessionOptions {
   tracker?: Partial<TrackerOptions>;
   /** Finished jobs remembered in extension storage, shown before the first poll answers. */
   seedFinished?: readonly JobRow[];
+  /** How fast to poll while the user waits on a change they made (default: session/freshness.ts). */
+  freshness?: FreshnessTiming;
 }
 
 export class ClusterSession extends Disposable {
@@ -57,6 +60,8 @@ export class ClusterSession extends Disposable {
   private readonly poller: Poller<TrackerPoll>;
   private readonly tracker: JobTracker;
   private commandTimeoutMs: number;
+  private timing: PollerTiming;
+  private readonly freshness: JobFreshness;
   private byId = new Map<string, JobRow>();
   private current: ClusterSnapshot;
   /** The notices the last change event carried, so a new one makes `accept` fire a change. */
@@ -70,6 +75,8 @@ export class ClusterSession extends Disposable {
     super();
     this._register(transport);
     this.commandTimeoutMs = options.commandTimeoutMs;
+    this.timing = options.timing;
+    this.freshness = new JobFreshness(options.freshness);
     this.tracker = new JobTracker({ ...DEFAULT_TRACKER_OPTIONS, ...options.tracker });
     if (options.seedFinished) this.tracker.seedFinished(options.seedFinished);
     this.current = { profileName, connection: transport.state, jobs: [], stale: false, loading: true, notices: [] };
@@ -83,6 +90,8 @@ export class ClusterSession extends Disposable {
       if (outcome.ok) {
         this.addNotices(outcome.value.notices);
         this.accept(outcome.value.jobs, outcome.at);
+        this.freshness.settle(this.current.jobs, outcome.at);
+        this.poller.setHurry(this.freshness.delayMs(outcome.at, this.timing.intervalMs));
         if (outcome.value.events.length > 0) this.onDidJobEventsEmitter.fire(outcome.value.events);
       }
       else {
@@ -122,6 +131,22 @@ export class ClusterSession extends Disposable {
     return this.poller.refresh(reason);
   }
 
+  /**
+   * The user just acted on these jobs (submitted, cancelled, held, released, requeued): poll now and
+   * keep polling fast — view visible or not, so the status bar follows too — until the change shows.
+   */
+  awaitChange(ids: readonly string[], change: AwaitedChange): Promise<void> | undefined {
+    const now = Date.now();
+    this.freshness.await(ids, change, this.current.jobs, now);
+    this.poller.setHurry(this.freshness.delayMs(now, this.timing.intervalMs));
+    return this.poller.refresh(change === 'started' ? 'submit' : 'action');
+  }
+
+  /** Job ids whose awaited change has not shown yet (see awaitChange). */
+  awaitedJobs(): string[] {
+    return this.freshness.pending();
+  }
+
   /** A job just submitted from VS Code: report its end even if it finishes before a poll sees it. */
   expectJob(id: string, name = ''): void {
     this.tracker.expectJob({ id, name });
@@ -136,10 +161,12 @@ export class ClusterSession extends Disposable {
   }
 
   setTiming(timing: PollerTiming): void {
+    this.timing = timing;
     this.poller.setTiming(timing);
   }
 
   setOptions(options: ClusterSessionOptions): void {
+    this.timing = options.timing;
     this.poller.setTiming(options.timing);
     this.commandTimeoutMs = options.commandTimeoutMs;
     if (options.tracker) this.tracker.setOptions(options.tracker);

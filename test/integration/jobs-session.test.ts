@@ -11,6 +11,7 @@ import { JobTracker, transportRunner } from '../../src/session/jobTracker';
 import type { Transport } from '../../src/transport/types';
 import { bedLabel, readBeds, sshRun, type Bed } from './bed';
 import { bedTransport } from './bedTransport';
+import { untilSnapshot } from './sessionWait';
 
 function countingTransport(inner: Transport, argv0s: string[]): Transport {
   return new Proxy(inner, {
@@ -118,6 +119,44 @@ function sessionTests(bed: Bed): void {
       assert.deepEqual(calls, ['squeue'], 'confirmed jobs are not asked again');
     } finally {
       transport.dispose();
+    }
+  });
+
+  test('after submit, hold, release and cancel the snapshot follows within seconds although the cadence is minutes (view hidden)', async () => {
+    const sshRunCode = async (command: string) => (await sshRun(command, { bed })).code;
+    // The normal cadence here is 60 s × 4 (hidden view): every state seen below within 20 s comes from the awaited-change polls.
+    const session = new ClusterSession('bundled', newTransport(), { timing: { ...DEFAULT_TIMING, intervalMs: 60_000 }, commandTimeoutMs: 30_000 });
+    try {
+      session.setVisible(false);
+      session.start();
+      await nextSnapshot(session, (s) => !s.loading);
+      const sub = await sshRun(`sbatch --parsable -J 'wb fresh' -t 3 --wrap 'sleep 120'`, { bed });
+      assert.equal(sub.code, 0, sub.stderr);
+      const id = sub.stdout.trim();
+      submitted.push(id);
+      session.expectJob(id, 'wb fresh');
+      void session.awaitChange([id], 'started');
+      await untilSnapshot(session, `job ${id} running`, (s) => s.jobs.some((j) => j.id === id && j.state === 'RUNNING'), 20_000);
+      assert.deepEqual(session.awaitedJobs(), [], 'once it runs, nothing is awaited: back to the slow cadence');
+
+      const pend = await sshRun(`sbatch --parsable -J 'wb fresh hold' -t 3 --begin=now+3600 --wrap 'sleep 1'`, { bed });
+      assert.equal(pend.code, 0, pend.stderr);
+      const pendId = pend.stdout.trim();
+      submitted.push(pendId);
+      await session.refresh('manual');
+      assert.equal(await sshRunCode(`scontrol hold ${pendId}`), 0);
+      void session.awaitChange([pendId], 'changed');
+      await untilSnapshot(session, `job ${pendId} held`, (s) => s.jobs.some((j) => j.id === pendId && j.reason === 'JobHeldUser'), 20_000);
+      assert.equal(await sshRunCode(`scontrol release ${pendId}`), 0);
+      void session.awaitChange([pendId], 'changed');
+      await untilSnapshot(session, `job ${pendId} released`, (s) => s.jobs.some((j) => j.id === pendId && j.reason !== 'JobHeldUser'), 20_000);
+
+      assert.equal(await sshRunCode(`scancel ${id} ${pendId}`), 0);
+      void session.awaitChange([id, pendId], 'ended');
+      await untilSnapshot(session, 'both jobs ended', (s) => [id, pendId].every((x) => { const j = s.jobs.find((r) => r.id === x); return j === undefined || ['CANCELLED', 'COMPLETED'].includes(j.state); }), 20_000);
+      assert.deepEqual(session.awaitedJobs(), []);
+    } finally {
+      session.dispose();
     }
   });
 }
