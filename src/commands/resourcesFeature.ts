@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import { logger } from '../core/logger';
+import { jobsTookOrFreedResources } from '../resources/jobEffect';
 import { loadClusterResources } from '../resources/loader';
 import { ResourcesMonitor } from '../resources/monitor';
 import { parseResourcesSettings, resourcesTiming } from '../resources/settings';
@@ -64,6 +65,10 @@ export function registerResources(services: Services): void {
     }),
     watches.onDidChange(updateWatchContext),
     watches.onDidFire((fired) => void announce(fired, context.secrets, panel)),
+    // A job of the user's started or ended: the free CPUs/GPUs changed now, not at the next cycle.
+    registry.onDidJobEvents(({ cluster, events }) => {
+      if (jobsTookOrFreedResources(events)) monitor.refreshIfActive(cluster);
+    }),
   );
 
   const commands: [string, (...args: never[]) => unknown][] = [

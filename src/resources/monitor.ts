@@ -105,6 +105,12 @@ export class ResourcesMonitor extends Disposable {
     );
   }
 
+  /** Polls one cluster now if its figures are being shown or watched (a job took or freed resources); does nothing otherwise. */
+  refreshIfActive(cluster: string): void {
+    const e = this.entries.get(cluster);
+    if (e?.poller.isRunning) void e.poller.refresh('action');
+  }
+
   private isNeeded(cluster: string): boolean {
     return this.viewVisible || this.watches.hasWatches(cluster);
   }

@@ -10,6 +10,7 @@ import { Emitter } from '../../src/core/disposable';
 import { DEFAULT_TIMING } from '../../src/poller/poller';
 import { parseSinfo } from '../../src/slurm/sinfo';
 import { buildClusterResources } from '../../src/resources/model';
+import { jobsTookOrFreedResources } from '../../src/resources/jobEffect';
 import { ResourcesMonitor, type ClusterSource } from '../../src/resources/monitor';
 import { parseResourcesSettings, resourcesTiming } from '../../src/resources/settings';
 import { WatchRegistry } from '../../src/resources/watchRegistry';
@@ -96,5 +97,33 @@ describe('resources monitor', () => {
     const bad = parseResourcesSettings({ pollIntervalSeconds: 1 });
     assert.equal(bad.settings.pollIntervalSeconds, 30);
     assert.match(bad.problems[0], /^slurm\.resources\.pollIntervalSeconds: .*using 30$/);
+  });
+});
+
+describe('resources refresh on job start and end (issue 18 point 4)', () => {
+  const row = (state: string) => ({ id: '5', actionId: '5', name: 'train', state, source: 'squeue' as const });
+  it('a job that starts, or ends after running, changes the figures; pending-only changes do not', () => {
+    assert.equal(jobsTookOrFreedResources([{ kind: 'stateChanged', job: row('RUNNING'), before: row('PENDING') }]), true);
+    assert.equal(jobsTookOrFreedResources([{ kind: 'finished', job: row('COMPLETED'), before: row('RUNNING') }]), true);
+    assert.equal(jobsTookOrFreedResources([{ kind: 'finished', job: row('COMPLETED') }]), true, 'earlier state unknown: it may have run');
+    assert.equal(jobsTookOrFreedResources([{ kind: 'added', job: row('RUNNING') }]), true);
+    assert.equal(jobsTookOrFreedResources([{ kind: 'added', job: row('PENDING') }]), false);
+    assert.equal(jobsTookOrFreedResources([{ kind: 'finished', job: row('CANCELLED'), before: row('PENDING') }]), false, 'cancelled while pending: it held nothing');
+    assert.equal(jobsTookOrFreedResources([{ kind: 'stateChanged', job: { ...row('PENDING'), reason: 'JobHeldUser' }, before: row('PENDING') }]), false);
+  });
+
+  it('refreshIfActive polls a shown cluster at once and leaves a hidden one alone', async () => {
+    const t = setup();
+    await tick();
+    t.monitor.refreshIfActive('bundled');
+    await tick();
+    assert.deepEqual(t.calls, [], 'nobody looks: no sinfo for a job event');
+    t.monitor.setViewVisible(true);
+    await tick();
+    assert.deepEqual(t.calls, ['bundled']);
+    t.monitor.refreshIfActive('bundled');
+    await new Promise((r) => setTimeout(r, DEFAULT_TIMING.debounceMs + 50));
+    assert.deepEqual(t.calls, ['bundled', 'bundled'], 'a job event polls now, not at the 60 s cycle');
+    t.monitor.dispose();
   });
 });
