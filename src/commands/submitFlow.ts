@@ -15,13 +15,14 @@ import { answersFromOptions, answersToOptions, SubmitAnswersSchema, type SubmitA
 import { composeJob, type ComposedJob } from '../submit/compose';
 import { effectiveDirectives, parseScript } from '../submit/directives';
 import { answersToPass, chooseCluster, planQuestions } from '../submit/oneClick';
-import { checkLimits } from '../submit/limitCheck';
-import { buildClusterResources } from '../resources/model';
+import { buildClusterResources, type ClusterResources } from '../resources/model';
+import { FORM_FIELDS, fieldWarnings, formRawAnswers, formValuesFrom, isFormField, type FormValues } from '../submit/submitFormModel';
 import { pythonEnvOf } from '../submit/pythonEnv';
 import { loadTemplates, templatesFor, type HeaderTemplate } from '../templates/templateStore';
 import { applyFolderSync, planSyncForScript, type SyncOptions } from '../submit/folderSync';
 import { describeSkipped, describeUpload, parseSyncSettings, type SyncSettings } from '../submit/syncPlan';
 import { readProfilesSetting } from '../vscode/profileSettings';
+import { showSubmitForm } from '../vscode/submitFormPanel';
 import type { Services } from '../vscode/services';
 
 /** Answers given up front; anything missing is prompted for (or taken as prefilled with `acceptDefaults`). */
@@ -283,24 +284,35 @@ async function pickPartition(cluster: ClusterInfo | undefined, current: string |
   });
 }
 
-/** Limit problems of one answer while it is typed (the same check as before upload, limitCheck.ts). */
-function warnerFor(cluster: ClusterInfo | undefined, profileName: string, fileOptions: ReadonlyMap<string, string | undefined>, raw: Record<string, unknown>): Warn | undefined {
-  if (!cluster) return undefined;
-  const resources = buildClusterResources(profileName, cluster, [], Date.now());
-  const optionsOf: Partial<Record<Field, string[]>> = { gpus: ['gres', 'gpus'], cpusPerTask: ['cpus-per-task'], mem: ['mem'], time: ['time'] };
+/** Limit problems of one answer while it is typed (the form's check, submit/submitFormModel.ts). */
+function warnerFor(resources: ClusterResources | undefined, fileOptions: ReadonlyMap<string, string | undefined>, raw: Record<string, unknown>): Warn | undefined {
+  if (!resources) return undefined;
   return (field, value) => {
-    const related = optionsOf[field];
-    if (!related) return undefined;
-    const one = SubmitAnswersSchema.partial().safeParse({ ...raw, [field]: value });
-    if (!one.success) return undefined;
-    const options = new Map(fileOptions);
-    for (const [k, v] of answersToOptions(answersToPass(fileOptions, one.data))) options.set(k, v);
-    if (field === 'gpus' && one.data.gpus !== undefined) {
-      options.delete('gpus');
-      options.set('gres', `gpu:${one.data.gpus}`);
-    }
-    return checkLimits(options, resources).filter((p) => related.includes(p.option)).map((p) => p.message).join(' ') || undefined;
+    if (!isFormField(field)) return undefined;
+    return fieldWarnings({ ...formValuesFrom(raw), [field]: value }, fileOptions, resources)[field];
   };
+}
+
+interface CheckAnswer {
+  ok: boolean;
+  error?: string;
+  message?: string;
+  start?: string;
+  nodes?: string;
+  partition?: string;
+  sync?: string;
+}
+
+/** The form's Check: the `slurm.checkSubmit` command with the form's values, said in one sentence. */
+async function checkFromForm(uri: vscode.Uri, profile: string, template: HeaderTemplate, values: FormValues, given: Record<string, unknown>): Promise<{ ok: boolean; message: string }> {
+  // Every field is given (an emptied one as ""): the check asks nothing the form already answered.
+  const answers: Record<string, unknown> = { ...given };
+  for (const f of FORM_FIELDS) answers[f] = values[f].trim();
+  const r = await vscode.commands.executeCommand<CheckAnswer | undefined>('slurm.checkSubmit', { uri, profile, template: template.id, answers });
+  if (!r) return { ok: false, message: 'Check did not answer.' };
+  if (!r.ok) return { ok: false, message: `Check failed: ${r.error ?? 'no reason given'}` };
+  const when = r.start ? `would start at ${r.start} on ${r.nodes ?? '?'} (${r.partition ?? '?'})` : r.message ?? 'would be accepted';
+  return { ok: true, message: `Check passed: ${when}. Nothing was submitted.${r.sync ? ` ${r.sync}` : ''}` };
 }
 
 export async function prepareSubmission(services: Services, options: SubmitCommandOptions): Promise<PreparedSubmission> {
@@ -314,34 +326,70 @@ export async function prepareSubmission(services: Services, options: SubmitComma
   const [templates, cluster] = await Promise.all([loadAllTemplates(services), clusterInfo(session, services)]);
   const state = services.context.workspaceState;
   const last = state.get<{ template?: string; answers?: Record<string, unknown> }>(lastChoicesKey(doc.uri));
-  const template = await pickTemplate(templates, languageId, mode === 'all' ? options : { ...options, acceptDefaults: true }, last?.template);
-
-  // Prefill: template defaults < last choices for this file < the file's own directives.
   const fileOptions = effectiveDirectives(parseScript(text).directives);
-  const prefill: Record<string, unknown> = {
-    ...answersFromOptions(new Map(Object.entries(template.meta.defaults).map(([k, v]) => [k, v ?? undefined]))),
-    ...SubmitAnswersSchema.partial().safeParse(last?.answers ?? {}).data,
-    ...answersFromOptions(fileOptions),
+  // Prefill: template defaults < last choices for this file < the file's own directives.
+  const prefillFor = (t: HeaderTemplate): Record<string, unknown> => {
+    const prefill: Record<string, unknown> = {
+      ...answersFromOptions(new Map(Object.entries(t.meta.defaults).map(([k, v]) => [k, v ?? undefined]))),
+      ...SubmitAnswersSchema.partial().safeParse(last?.answers ?? {}).data,
+      ...answersFromOptions(fileOptions),
+    };
+    // A wrapped file would otherwise be named after its wrapper ("train.py.sbatch") in squeue.
+    if (prefill.jobName === undefined && languageId === 'python') {
+      const byFile = SubmitAnswersSchema.shape.jobName.safeParse(path.basename(doc.fileName));
+      if (byFile.success) prefill.jobName = byFile.data;
+    }
+    return prefill;
   };
-  // A wrapped file would otherwise be named after its wrapper ("train.py.sbatch") in squeue.
-  if (prefill.jobName === undefined && languageId === 'python') {
-    const byFile = SubmitAnswersSchema.shape.jobName.safeParse(path.basename(doc.fileName));
-    if (byFile.success) prefill.jobName = byFile.data;
-  }
   const given = options.answers ?? {};
-  const raw: Record<string, unknown> = { ...prefill, ...given };
-  const setBy = new Set([...fileOptions.keys(), ...Object.keys(template.meta.defaults), ...answersToOptions(SubmitAnswersSchema.partial().safeParse(raw).data ?? {}).keys()]);
-  const plan = planQuestions({
-    mode,
-    acceptDefaults: options.acceptDefaults,
-    fileOptions,
-    submittedBefore: last !== undefined,
-    requiredUnset: template.meta.requires.filter((r) => !setBy.has(r)),
-  });
-  if (plan.allFields) {
-    if (!('partition' in given)) raw.partition = await pickPartition(cluster, raw.partition as string | undefined);
-    const warn = warnerFor(cluster, session.profileName, fileOptions, raw);
-    for (const p of prompts) if (!(p.field in given)) raw[p.field] = await ask(p.field, p.title, p.placeholder, raw[p.field], warn);
+  const planFor = (t: HeaderTemplate, raw: Record<string, unknown>) => {
+    const setBy = new Set([...fileOptions.keys(), ...Object.keys(t.meta.defaults), ...answersToOptions(SubmitAnswersSchema.partial().safeParse(raw).data ?? {}).keys()]);
+    return planQuestions({
+      mode,
+      acceptDefaults: options.acceptDefaults,
+      fileOptions,
+      submittedBefore: last !== undefined,
+      requiredUnset: t.meta.requires.filter((r) => !setBy.has(r)),
+    });
+  };
+  // The given, remembered or first template, without a question: the form (or the quick pick below) may change it.
+  let template = await pickTemplate(templates, languageId, { ...options, acceptDefaults: true }, last?.template);
+  let raw: Record<string, unknown> = { ...prefillFor(template), ...given };
+  let plan = planFor(template, raw);
+  const resources = cluster ? buildClusterResources(session.profileName, cluster, [], Date.now()) : undefined;
+  if (plan.allFields && FORM_FIELDS.every((f) => !(f in given))) {
+    // Every field to ask and none answered up front: one form (template, fields, live preview).
+    const chosen = await showSubmitForm(services.context, {
+      setup: {
+        fileName: path.basename(doc.fileName),
+        text,
+        languageId,
+        cluster: session.profileName,
+        templates: templatesFor(templates, languageId),
+        templateId: template.id,
+        templateFixed: options.template !== undefined,
+        prefillFor,
+        resources,
+        python: pythonEnvOf(profile),
+      },
+      check: (values, t) => checkFromForm(doc.uri, session.profileName, t, values, given),
+    });
+    template = chosen.template;
+    raw = { ...prefillFor(template), ...given, ...formRawAnswers(chosen.values) };
+    plan = planFor(template, raw);
+    // The limit warnings were shown beside the fields when Submit was pressed: not asked again in a modal.
+    if (chosen.warned) options.limitWarnings ??= 'submitAnyway';
+  } else {
+    if (mode === 'all') {
+      template = await pickTemplate(templates, languageId, options, last?.template);
+      raw = { ...prefillFor(template), ...given };
+      plan = planFor(template, raw);
+    }
+    if (plan.allFields) {
+      if (!('partition' in given)) raw.partition = await pickPartition(cluster, raw.partition as string | undefined);
+      const warn = warnerFor(resources, fileOptions, raw);
+      for (const p of prompts) if (!(p.field in given)) raw[p.field] = await ask(p.field, p.title, p.placeholder, raw[p.field], warn);
+    }
   }
   if (plan.required.includes('container-image') && !('containerImage' in given)) {
     raw.containerImage = await ask('containerImage', 'Container image', 'e.g. nvcr.io#nvidia/pytorch:24.01-py3', raw.containerImage);
