@@ -19,6 +19,7 @@ const testFiles: ReadonlyArray<() => Promise<unknown>> = [
   () => import('./submit.test.js'),
   () => import('./submitLimits.test.js'),
   () => import('./submitOneClick.test.js'),
+  () => import('./submitForm.test.js'),
   () => import('./walkthrough.test.js'),
 ];
 
