@@ -90,6 +90,8 @@
     setText(byId('preview-error'), v.preview.error);
     byId('script').textContent = v.preview.script;
     submitButton.disabled = !v.canSubmit;
+    // The limit warnings beside the fields are the confirmation: the button says what pressing it means.
+    submitButton.textContent = FIELDS.some((f) => v.fields[f].warning) ? 'Submit anyway' : 'Submit';
     const check = v.check;
     const result = byId('check-result');
     setText(result, check && check.message);
