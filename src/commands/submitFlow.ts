@@ -377,7 +377,8 @@ export async function prepareSubmission(services: Services, options: SubmitComma
     template = chosen.template;
     raw = { ...prefillFor(template), ...given, ...formRawAnswers(chosen.values) };
     plan = planFor(template, raw);
-    // The limit warnings were shown beside the fields when Submit was pressed: not asked again in a modal.
+    // The limit warnings were shown beside the fields when Submit ("Submit anyway") was pressed: the modal of
+    // confirmWithinLimits, which reads these options next, does not ask again.
     if (chosen.warned) options.limitWarnings ??= 'submitAnyway';
   } else {
     if (mode === 'all') {

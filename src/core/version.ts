@@ -1,1 +1,0 @@
-export const EXTENSION_ID = 'slurm-workbench.slurm-workbench';
