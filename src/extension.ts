@@ -16,7 +16,8 @@ import { logger } from './core/logger';
 import type { SlurmWorkbenchApi } from './session/api';
 import { renderTree } from './views/renderTree';
 import { ClusterSession } from './session/clusterSession';
-import { SessionRegistry, type SessionSpec } from './session/sessionRegistry';
+import type { SessionSpec } from './session/sessionRegistry';
+import { OnDemandSessionRegistry } from './vscode/onDemandRegistry';
 import { createTransport } from './transport/factory';
 import { VscodeAuthPrompter } from './vscode/authPrompter';
 import { VscodeSecretStore } from './vscode/secretStore';
@@ -38,7 +39,9 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
 
   let settings: GeneralSettings = parseGeneralSettings({}).settings;
   const history = new JobHistory(context.globalState);
-  const registry = new SessionRegistry();
+  // Sessions (logins, polling) start on first use after activation, not when a shell script activates us.
+  let applyProfiles = (): void => {};
+  const registry = new OnDemandSessionRegistry(() => applyProfiles());
   const prompter = new VscodeAuthPrompter();
   const secrets = new VscodeSecretStore(context.secrets);
   const tree = new JobsTreeProvider(registry, () => ({ groupBy: settings['jobs.groupBy'], sortBy: settings['jobs.sortBy'] }));
@@ -60,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
     }
     void vscode.commands.executeCommand('setContext', 'slurm.profileCount', profiles.length);
     const optionsOf = (name: string): ClusterSessionOptions => sessionOptions(profiles.find((p) => p.name === name)?.pollIntervalSeconds);
-    registry.apply(
+    applyProfiles = () => registry.apply(
       profiles.map((profile): SessionSpec => ({
         name: profile.name,
         key: JSON.stringify(profile),
@@ -68,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
       })),
       optionsOf,
     );
+    if (registry.isStarted) applyProfiles();
   };
 
   const sessionOptions = (pollIntervalSeconds?: number): ClusterSessionOptions => ({
@@ -118,7 +122,11 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
 
   applySettings();
   void migrateFollowAfterSubmit();
-  logger.info(`Slurm Workbench activated (${registry.all().length} profile(s))`);
+  registry.arm();
+  // The Jobs view showing is a use: its tree asks for the sessions anyway; say so here too.
+  if (view.visible) registry.startNow();
+  context.subscriptions.push(view.onDidChangeVisibility((e) => e.visible && registry.startNow()));
+  logger.info(`Slurm Workbench activated (${registry.isStarted ? `${registry.startedSessions().length} cluster session(s)` : 'cluster sessions start on first use'})`);
   return {
     snapshots: () => registry.all().map((s) => s.snapshot),
     refresh: async () => {

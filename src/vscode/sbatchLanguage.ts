@@ -12,6 +12,7 @@ import { SBATCH_OPTIONS, optionByLong, optionSignature } from '../language/sbatc
 import { qosCompletions, type ValueCompletion } from '../language/qosCompletion';
 import type { ClusterSession } from '../session/clusterSession';
 import { qosCall, runCall, sinfoCall, type ClusterInfo, type QosInfo } from '../slurm';
+import { OnDemandSessionRegistry } from './onDemandRegistry';
 import type { Services } from './services';
 
 const SELECTOR: vscode.DocumentSelector = [{ language: 'shellscript' }, { language: 'python' }];
@@ -61,7 +62,10 @@ class ClusterFacts {
   }
 
   private connectedSession(): ClusterSession | undefined {
-    return this.services.registry.all().find((s) => s.transport.state.kind === 'connected');
+    // Only borrows a connection that exists: asking the on-demand registry for all() would start every session.
+    const registry = this.services.registry;
+    const sessions = registry instanceof OnDemandSessionRegistry ? registry.startedSessions() : registry.all();
+    return sessions.find((s) => s.transport.state.kind === 'connected');
   }
 
   private refresh(): void {

@@ -11,6 +11,8 @@ import Mocha from 'mocha';
  * installed its globals (suite, test, setup, ...), because they call those globals when loaded.
  */
 const testFiles: ReadonlyArray<() => Promise<unknown>> = [
+  // First: it needs a window in which nothing has activated the extension yet.
+  () => import('./languageOnly.test.js'),
   () => import('./activation.test.js'),
   () => import('./jobsView.test.js'),
   () => import('./profiles.test.js'),
