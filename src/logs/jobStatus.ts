@@ -79,6 +79,9 @@ export type JobStatusListener = (status: JobStatus | undefined) => void;
  * one lookup in flight, nothing while nobody watches. A failed lookup is logged and retried with
  * exponential backoff (a busy or rate-limiting slurmctld; the follower keeps streaming meanwhile).
  */
+/** After a new job is watched: the first check at once, then three more a quarter period apart (QUICK_CHECKS counts all four). */
+const QUICK_CHECKS = 4;
+
 export class JobStatusWatcher {
   private readonly listeners = new Map<string, Set<JobStatusListener>>();
   private timer: NodeJS.Timeout | undefined;
@@ -93,6 +96,11 @@ export class JobStatusWatcher {
    * `pollSoon` when it sees a watched job change state.
    */
   private pendingChecks = 0;
+  /**
+   * Checks left at a quarter of `intervalMs` after a job was newly watched: a job just submitted to
+   * an idle cluster starts within a second, and its first log line should not wait a whole period.
+   */
+  private quickChecks = 0;
   /** Lookups in a row that failed (a busy or rate-limiting slurmctld): the period doubles each time. */
   private failures = 0;
 
@@ -106,6 +114,7 @@ export class JobStatusWatcher {
   /** The wait before the next status check. */
   get currentIntervalMs(): number {
     if (this.failures > 0) return Math.min(Math.max(this.pendingIntervalMs, 60_000), this.intervalMs * 2 ** Math.min(this.failures, 20));
+    if (this.quickChecks > 0) return Math.round(this.intervalMs / 4);
     if (this.pendingChecks === 0) return this.intervalMs;
     return Math.min(this.pendingIntervalMs, this.intervalMs * 2 ** Math.min(this.pendingChecks - 1, 20));
   }
@@ -117,7 +126,10 @@ export class JobStatusWatcher {
 
   watch(id: string, listener: JobStatusListener): { dispose(): void } {
     let set = this.listeners.get(id);
-    if (!set) this.listeners.set(id, (set = new Set()));
+    if (!set) {
+      this.listeners.set(id, (set = new Set()));
+      this.quickChecks = QUICK_CHECKS;
+    }
     set.add(listener);
     this.pollSoon();
     return {
@@ -164,7 +176,13 @@ export class JobStatusWatcher {
       const statuses = await this.lookup(ids, controller.signal);
       if (controller.signal.aborted) return;
       this.failures = 0;
-      this.pendingChecks = ids.every((id) => statuses.get(id)?.phase === 'pending') ? this.pendingChecks + 1 : 0;
+      const allPending = ids.every((id) => statuses.get(id)?.phase === 'pending');
+      // Quick checks do not count towards the pending back-off: after them the period starts from `intervalMs`.
+      if (allPending && this.quickChecks > 0) this.quickChecks--;
+      else {
+        this.pendingChecks = allPending ? this.pendingChecks + 1 : 0;
+        if (!allPending) this.quickChecks = 0;
+      }
       for (const id of ids) {
         for (const l of [...(this.listeners.get(id) ?? [])]) l(statuses.get(id));
       }

@@ -219,7 +219,8 @@ describe('JobStatusWatcher', () => {
     }, 20, 160);
     const a = w.watch('1', () => undefined);
     const b = w.watch('2', () => undefined);
-    await until(() => calls.length >= 6, 5_000, 'six checks');
+    // The first four are the quick checks of a newly watched job (a quarter period apart), then the back-off.
+    await until(() => calls.length >= 9, 5_000, 'nine checks');
     assert.equal(w.currentIntervalMs, 160, 'doubled from 20 ms up to the pending period');
     states.set('2', st('2', 'RUNNING', 'active'));
     w.pollSoon();
@@ -253,5 +254,23 @@ describe('FollowerRegistry and settings', () => {
     assert.equal(bad.settings.maxFollowed, 8);
     assert.equal(bad.problems.length, 2);
     assert.match(bad.problems[0], /^slurm\.logs\.maxFollowed: /);
+  });
+});
+
+describe('JobStatusWatcher right after a job is watched (issue 18: submit → first log line)', () => {
+  it('checks a newly watched pending job at a quarter period three times, then the usual back-off from one period', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const at: number[] = [];
+    let now = 0;
+    const w = new JobStatusWatcher(async (ids) => {
+      at.push(now);
+      return new Map(ids.map((id) => [id, st(id, 'PENDING', 'pending')] as const));
+    }, 2_000, 15_000);
+    const sub = w.watch('1', () => undefined);
+    const step = async (ms: number) => { now += ms; t.mock.timers.tick(ms); for (let i = 0; i < 5; i++) await Promise.resolve(); };
+    for (let i = 0; i < 60; i++) await step(250);
+    assert.deepEqual(at.slice(0, 7), [250, 750, 1250, 1750, 3750, 5750, 9750], 'at once (first tick), +0.5 s ×3, then +2 s, +2 s, +4 s as before');
+    sub.dispose();
+    w.dispose();
   });
 });
