@@ -12,6 +12,8 @@ export interface SlurmWorkbenchApi {
   refresh(): Promise<void>;
   /** The Jobs view as rendered (label, description, contextValue per item, depth-first), for tests. */
   jobsTreeItems?(): Promise<RenderedTreeItem[]>;
+  /** The Slurm status bar item's text as shown (e.g. `$(server) 1 R · 0 PD`), for tests. */
+  statusBarText?(): string;
   /** Followed job logs and their channels. */
   logs?: LogsApi;
 }

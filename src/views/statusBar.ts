@@ -16,6 +16,11 @@ export class JobsStatusBar implements vscode.Disposable {
     this.render();
   }
 
+  /** The text as shown ('' while hidden: no profiles). */
+  get text(): string {
+    return this.registry.all().length === 0 ? '' : this.item.text;
+  }
+
   private render(): void {
     const sessions = this.registry.all();
     const connected = sessions.some((s) => s.snapshot.connection.kind === 'connected' && !isUnreachable(s.snapshot));

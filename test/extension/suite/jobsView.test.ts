@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { sshRun, type Bed } from '../../integration/bed';
 import type { SlurmWorkbenchApi } from '../../../src/session/api';
+import { statusBarLook } from '../../../src/views/statusBarText';
 import { takeScreenshot } from './screenshot';
 import { activateWithBundledProfile, waitFor } from './support';
 
@@ -133,5 +134,50 @@ suite('Jobs view against the bundled cluster', function () {
       return job?.state === 'CANCELLED' ? job : undefined;
     });
     assert.equal(row.source, 'sacct', 'the end state is confirmed by accounting');
+  });
+
+  const bundledJobs = () => api.snapshots().find((s) => s.profileName === 'bundled')?.jobs ?? [];
+
+  test('hold, release and cancel from the tree show without a manual refresh although the cadence is a minute', async () => {
+    await vscode.workspace.getConfiguration('slurm').update('pollIntervalSeconds', 60, vscode.ConfigurationTarget.Global);
+    try {
+      const job = await sshRun(`sbatch --parsable -J 'wb fresh ${Date.now()}' -t 3 --begin=now+3600 --wrap 'sleep 1'`, { bed });
+      assert.equal(job.code, 0, job.stderr);
+      const id = job.stdout.trim();
+      submitted.push(id);
+      await waitFor('the job listed', async () => { await api.refresh(); return bundledJobs().find((j) => j.id === id); });
+      // From here on no api.refresh(): only the polls the actions themselves ask for (the next timed one is ≥ 60 s away).
+      await vscode.commands.executeCommand('slurm.holdJob', { cluster: 'bundled', jobId: id });
+      await waitFor('held in the model', () => bundledJobs().find((j) => j.id === id && j.reason === 'JobHeldUser'), 20_000, 250);
+      await vscode.commands.executeCommand('slurm.releaseJob', { cluster: 'bundled', jobId: id });
+      await waitFor('released in the model', () => bundledJobs().find((j) => j.id === id && j.reason !== 'JobHeldUser'), 20_000, 250);
+      await vscode.commands.executeCommand('slurm.cancelJob', { cluster: 'bundled', jobId: id }, undefined, { confirm: false });
+      await waitFor('cancelled in the model', () => bundledJobs().find((j) => j.id === id && j.state === 'CANCELLED') ?? (bundledJobs().some((j) => j.id === id) ? undefined : true), 20_000, 250);
+      const rendered = (await api.jobsTreeItems?.()) ?? [];
+      assert.ok(!rendered.some((i) => i.label.startsWith(`${id} `) && /PENDING/.test(i.description ?? '')), 'the tree no longer shows it pending');
+    } finally {
+      await vscode.workspace.getConfiguration('slurm').update('pollIntervalSeconds', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  test('with the Jobs view hidden the status bar still follows the queue, within one slow cycle', async () => {
+    // 2 s visible → 8 s hidden/unfocused (×4): a job submitted outside VS Code shows in the status bar without a refresh.
+    await vscode.workspace.getConfiguration('slurm').update('pollIntervalSeconds', 2, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('workbench.view.explorer');
+      const job = await sshRun(`sbatch --parsable -H -J 'wb statusbar ${Date.now()}' -t 3 --wrap 'sleep 1'`, { bed });
+      assert.equal(job.code, 0, job.stderr);
+      const id = job.stdout.trim();
+      submitted.push(id);
+      const expectText = () => statusBarLook(api.snapshots()).text;
+      await waitFor('the held job in the model and the status bar agreeing', () => bundledJobs().some((j) => j.id === id) && api.statusBarText?.() === expectText() ? true : undefined, 24_000, 250);
+      const pendingBefore = Number(/(\d+) PD/.exec(api.statusBarText?.() ?? '')?.[1]);
+      assert.ok(pendingBefore >= 1, api.statusBarText?.());
+      await sshRun(`scancel ${id}`, { bed });
+      await waitFor('the cancelled job gone from the PD count', () => !bundledJobs().some((j) => j.id === id && j.state === 'PENDING') && api.statusBarText?.() === expectText() ? true : undefined, 24_000, 250);
+      await takeScreenshot('status-bar-view-hidden');
+    } finally {
+      await vscode.workspace.getConfiguration('slurm').update('pollIntervalSeconds', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });
