@@ -46,7 +46,8 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
   const secrets = new VscodeSecretStore(context.secrets);
   const tree = new JobsTreeProvider(registry, () => ({ groupBy: settings['jobs.groupBy'], sortBy: settings['jobs.sortBy'] }));
   const view = vscode.window.createTreeView('slurm.jobs', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
-  context.subscriptions.push(registry, tree, view, new JobsStatusBar(registry));
+  const statusBar = new JobsStatusBar(registry);
+  context.subscriptions.push(registry, tree, view, statusBar);
 
   const applySettings = (): void => {
     const config = vscode.workspace.getConfiguration('slurm');
@@ -134,6 +135,7 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
     },
     logs,
     jobsTreeItems: () => renderTree(tree),
+    statusBarText: () => statusBar.text,
   };
 }
 
