@@ -18,11 +18,12 @@
  * It emits typed events computed by diffing snapshots. VS Code-free; the transport is the only I/O.
  */
 import { formatDuration, formatExitCode, resolveLogPaths, runCall, sacctCall, sacctWindowCall, squeueCall, type AccountingJob, type ClusterContext, type Job, type JobId, type SlurmCall, accountingAnswer, runAccountingCall, type AccountingAnswer } from '../slurm';
-
+import { SqueueListingCache } from '../slurm/squeueListing';
+import type { SnapshotDiff } from '../poller/diff';
 import type { RefreshReason } from '../poller/poller';
 import type { Transport } from '../transport/types';
 import { sameJobRow, type JobRow } from './jobRow';
-import { stateLook } from './jobPresentation';
+import { isRefusedSubmission } from './refusedSubmission';
 
 export type JobEvent =
   | { kind: 'added'; job: JobRow }
@@ -54,6 +55,12 @@ export interface TrackerPoll {
   calls: string[];
   /** Facts about the cluster the user should hear of, each raised once per tracker (e.g. no accounting). */
   notices: string[];
+  /**
+   * The jobs to show (`jobs` without refused submissions, see refusedSubmission.ts) against those of
+   * the previous successful poll, by id, compared with sameJobRow: the poll's one diff. `added` and
+   * `changed` are in no particular order.
+   */
+  diff: SnapshotDiff<JobRow>;
 }
 
 export interface CallRunner {
@@ -78,6 +85,14 @@ interface FinalRecord {
 
 export class JobTracker {
   private active = new Map<string, JobRow>();
+  /** The active queue's records and their rows, reused while a record prints unchanged. */
+  private readonly queue = new SqueueListingCache(rowFromSqueue);
+  /** Shown jobs as of the last successful poll (what `diff` is against), by id. */
+  private shown = new Map<string, JobRow>();
+  /** Rows after the queue in the last successful poll (left the queue, finished), by id. */
+  private shownBeyondQueue = new Map<string, JobRow>();
+  /** Ids whose queue record changed, appeared or went since the last successful poll. */
+  private changedIds = new Set<string>();
   private finished = new Map<string, JobRow>();
   /** Ids that left the queue and await a final record: id -> (last active row, attempts). */
   private unconfirmed = new Map<string, { row: JobRow; attempts: number }>();
@@ -138,11 +153,15 @@ export class JobTracker {
     const ctx = await runner.context();
 
     calls.push('squeue');
-    const queue = (await runner.run(squeueCall(ctx))).map(rowFromSqueue);
-    const next = new Map<string, JobRow>();
-    for (const row of queue) next.set(row.id, row);
-
-    for (const [id, row] of next) {
+    // Records printed as in the last poll keep their row (same object): only the others are parsed,
+    // looked up and diffed (slurm/squeueListing.ts).
+    const listing = await runner.run(this.queue.call(ctx));
+    const queue = listing.rows;
+    const freshIds = new Set<string>();
+    for (const row of listing.fresh) {
+      const id = row.id;
+      freshIds.add(id);
+      this.changedIds.add(id);
       const before = this.active.get(id) ?? this.unconfirmed.get(id)?.row;
       this.unconfirmed.delete(id); // requeued: back in the queue
       if (!before) {
@@ -151,13 +170,16 @@ export class JobTracker {
         events.push({ kind: 'stateChanged', job: row, before });
       }
     }
-    for (const [id, row] of this.active) {
-      if (next.has(id)) continue;
+    for (const row of listing.gone) {
+      const id = row.id;
+      this.changedIds.add(id);
+      if (freshIds.has(id)) continue;
+      this.active.delete(id);
       if (isConcreteId(id)) this.unconfirmed.set(id, { row, attempts: 0 });
       // A pending array remainder never "finishes" itself: it shrinks as tasks start.
       else if (row.arrayJobId) this.arraysToAsk.set(row.arrayJobId, { row, cycles: 3 });
     }
-    this.active = next;
+    for (const row of listing.fresh) this.active.set(row.id, row);
 
     const wantHistory = this.first || reason === 'manual' || this.now() - this.lastHistoryAt >= this.options.historyEveryMs;
     const records: AccountingJob[] = [];
@@ -215,7 +237,42 @@ export class JobTracker {
     const waitingFor = this.noAccounting === undefined ? 'waiting for accounting' : 'asking slurmctld for its end';
     const unconfirmedRows = [...this.unconfirmed.values()].map((u) => ({ ...u.row, state: u.row.state === 'PENDING' ? u.row.state : 'COMPLETING', reason: `left the queue; ${waitingFor}` }));
     const finishedRows = [...this.finished.values()].sort((a, b) => (b.endTime ?? 0) - (a.endTime ?? 0));
-    return { jobs: [...queue, ...unconfirmedRows, ...finishedRows], events, calls, notices };
+    const diff = this.diffShown([...unconfirmedRows, ...finishedRows]);
+    return { jobs: [...queue, ...unconfirmedRows, ...finishedRows], events, calls, notices, diff };
+  }
+
+  /**
+   * The diff of the shown jobs by id (a later row wins over an earlier one with the same id, as in
+   * a map built in list order), computed only over ids that can have changed: queue records that
+   * changed since the last successful poll, and the few rows beyond the queue, then and now. Every
+   * other id shows the very row it showed before.
+   */
+  private diffShown(beyondQueue: readonly JobRow[]): SnapshotDiff<JobRow> {
+    const beyond = new Map<string, JobRow>();
+    for (const row of beyondQueue) beyond.set(row.id, row);
+    const ids = this.changedIds;
+    for (const id of this.shownBeyondQueue.keys()) ids.add(id);
+    for (const id of beyond.keys()) ids.add(id);
+    const diff: SnapshotDiff<JobRow> = { added: [], changed: [], removed: [], unchanged: 0 };
+    for (const id of ids) {
+      const candidate = beyond.get(id) ?? this.active.get(id);
+      const now = candidate === undefined || isRefusedSubmission(candidate) ? undefined : candidate;
+      const before = this.shown.get(id);
+      if (now === undefined) {
+        if (before !== undefined) {
+          diff.removed.push(before);
+          this.shown.delete(id);
+        }
+        continue;
+      }
+      if (before === undefined) diff.added.push(now);
+      else if (before !== now && !sameJobRow(before, now)) diff.changed.push({ before, after: now });
+      this.shown.set(id, now);
+    }
+    diff.unchanged = this.shown.size - diff.added.length - diff.changed.length;
+    this.shownBeyondQueue = beyond;
+    this.changedIds = new Set();
+    return diff;
   }
 
   private trimFinished(): void {
@@ -313,11 +370,4 @@ export function rowFromSacct(rec: AccountingJob, whileQueued?: JobRow): JobRow {
     gpus: rec.gpus,
     source: 'sacct',
   };
-}
-
-/** For notifications: is this event worth telling the user about? */
-export function isNotable(event: JobEvent): boolean {
-  if (event.kind === 'finished') return true;
-  if (event.kind === 'stateChanged') return stateLook(event.job.state).group === 'running' && stateLook(event.before.state).group === 'pending';
-  return false;
 }

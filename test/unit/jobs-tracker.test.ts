@@ -10,6 +10,9 @@ import { JobTracker, type CallRunner } from '../../src/session/jobTracker';
 import { buildJobTree } from '../../src/session/jobTreeModel';
 import { jobContextValue, jobDescription } from '../../src/session/jobPresentation';
 import { notificationsFor } from '../../src/session/notifications';
+import { sameJobRow, type JobRow } from '../../src/session/jobRow';
+import { withoutRefusedSubmissions } from '../../src/session/refusedSubmission';
+import { diffSnapshots } from '../../src/poller/diff';
 
 const dir = join(__dirname, '..', 'fixtures', 'slurm-22.05');
 const fixture = (name: string): string => readFileSync(join(dir, name), 'utf8');
@@ -129,4 +132,31 @@ test('presentation: context values drive the menus; descriptions show the state 
   assert.equal(jobDescription(byName('zoo begin later')), 'PENDING · BeginTime');
   assert.equal(jobDescription(byName('zoo user hold')), 'PENDING · held');
   assert.match(jobDescription(byName('zoo gpu')), /^RUNNING · \d+:\d\d \/ 10:00$/);
+});
+
+test("tracker: each poll's one diff is the shown jobs' diff against the previous poll, by id", async () => {
+  const tracker = new JobTracker(undefined, now);
+  const shownBefore = new Map<string, JobRow>();
+  const renamed = queueLines.map((l) => (l.startsWith('30716\u001f') ? l.replace('zoo gpu', 'zoo gpu renamed') : l)).map((l) => l + RECORD_END).join('');
+  const polls: { queue: string; accounting: string }[] = [
+    { queue: fixture('squeue.txt'), accounting: fixture('sacct.txt') },
+    { queue: fixture('squeue.txt'), accounting: fixture('sacct.txt') },
+    { queue: withoutJobs('30716', '30713'), accounting: fixture('sacct.txt') },
+    { queue: renamed, accounting: fixture('sacct.txt') },
+    { queue: '', accounting: fixture('sacct.txt') },
+  ];
+  for (const [i, outputs] of polls.entries()) {
+    const poll = await tracker.poll(replay(outputs, []), i === 0 ? 'start' : 'timer');
+    const shown = new Map<string, JobRow>();
+    for (const job of withoutRefusedSubmissions(poll.jobs)) shown.set(job.id, job);
+    const expected = diffSnapshots(shownBefore, shown, sameJobRow);
+    const ids = (rows: readonly JobRow[]) => rows.map((r) => r.id).sort();
+    assert.deepEqual(ids(poll.diff.added), ids(expected.added), `poll ${i}: added`);
+    assert.deepEqual(ids(poll.diff.removed), ids(expected.removed), `poll ${i}: removed`);
+    assert.deepEqual(ids(poll.diff.changed.map((c) => c.after)), ids(expected.changed.map((c) => c.after)), `poll ${i}: changed`);
+    for (const c of poll.diff.changed) assert.equal(c.after, shown.get(c.after.id), `poll ${i}: changed rows are the shown ones`);
+    assert.equal(poll.diff.unchanged, expected.unchanged, `poll ${i}: unchanged`);
+    shownBefore.clear();
+    for (const [id, row] of shown) shownBefore.set(id, row);
+  }
 });
