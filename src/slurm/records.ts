@@ -169,11 +169,6 @@ export function intField(field: string, v: string): number {
   return Number(v);
 }
 
-export function optionalIntField(field: string, v: string): number | undefined {
-  if (v === '' || v === 'N/A' || v === '(null)') return undefined;
-  return intField(field, v);
-}
-
 /**
  * zod validation of numeric columns, once per COLUMN over a whole listing (values joined by
  * newlines, checked by one anchored pattern) instead of once per row: a zod call per row cost
