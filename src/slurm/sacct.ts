@@ -23,36 +23,38 @@ import type { JobId } from './jobId';
 import { assertJobIdArg, parseJobId } from './jobId';
 import type { JobState } from './jobState';
 import { parseJobState } from './jobState';
-import type { NumericColumn } from './records';
+import { fieldTable } from './fieldTable';
 import { ColumnCollector, FIELD_SEP, convertRecords, optionalText, splitDelimitedLines } from './records';
 import { memoTimeParser } from './time';
 import { gpusInTres } from './tres';
 
-export const SACCT_FIELDS = [
-  'JobID',
-  'JobIDRaw',
-  'JobName',
-  'User',
-  'State',
-  'ExitCode',
-  'DerivedExitCode',
-  'Reason',
-  'Partition',
-  'QOS',
-  'Account',
-  'NodeList',
-  'NNodes',
-  'NCPUS',
-  'ReqMem',
-  'AllocTRES',
-  'ReqTRES',
-  'Elapsed',
-  'Timelimit',
-  'Submit',
-  'Start',
-  'End',
-  'WorkDir',
-] as const;
+/** sacct's fields, in output order: model key, --format name, check (fieldTable.ts). */
+export const SACCT_FIELDS = fieldTable([
+  { key: 'jobId', field: 'JobID' },
+  { key: 'rawJobId', field: 'JobIDRaw', check: 'int' },
+  { key: 'name', field: 'JobName' },
+  { key: 'user', field: 'User' },
+  { key: 'state', field: 'State' },
+  { key: 'exitCode', field: 'ExitCode' },
+  { key: 'derivedExitCode', field: 'DerivedExitCode' },
+  { key: 'reason', field: 'Reason' },
+  { key: 'partition', field: 'Partition' },
+  { key: 'qos', field: 'QOS' },
+  { key: 'account', field: 'Account' },
+  { key: 'nodeList', field: 'NodeList' },
+  { key: 'nodes', field: 'NNodes', check: 'int' },
+  { key: 'cpus', field: 'NCPUS', check: 'int' },
+  { key: 'reqMem', field: 'ReqMem' },
+  { key: 'allocTres', field: 'AllocTRES' },
+  { key: 'reqTres', field: 'ReqTRES' },
+  { key: 'elapsed', field: 'Elapsed' },
+  { key: 'timeLimit', field: 'Timelimit' },
+  { key: 'submitTime', field: 'Submit' },
+  { key: 'startTime', field: 'Start' },
+  { key: 'endTime', field: 'End' },
+  { key: 'workDir', field: 'WorkDir' },
+]);
+const F = SACCT_FIELDS.at;
 
 export interface AccountingJob {
   /** As sacct prints it: 123, 123_4, 123_[5,7%2], 123+0. */
@@ -96,7 +98,7 @@ export const SACCT_MAX_IDS = 10_000;
 
 /** The one sacct listing shape (fields, delimiter, allocations only); `selection` says which jobs. */
 export function sacctListingArgv(selection: readonly string[]): string[] {
-  return ['sacct', '--allocations', '--noheader', '--parsable2', `--delimiter=${FIELD_SEP}`, ...selection, `--format=${SACCT_FIELDS.join(',')}`];
+  return ['sacct', '--allocations', '--noheader', '--parsable2', `--delimiter=${FIELD_SEP}`, ...selection, `--format=${SACCT_FIELDS.fields.join(',')}`];
 }
 
 export function sacctArgv(jobIds: readonly string[]): string[] {
@@ -109,11 +111,6 @@ export function sacctCall(ctx: Pick<ClusterContext, 'utcOffsetMinutes'>, jobIds:
   return { name: 'sacct', argv: sacctArgv(jobIds), parse: (o) => parseSacct(o.stdout, ctx.utcOffsetMinutes) };
 }
 
-const NUMERIC_COLUMNS: readonly NumericColumn[] = [
-  { index: 1, field: 'JobIDRaw' },
-  { index: 12, field: 'NNodes' },
-  { index: 13, field: 'NCPUS' },
-];
 
 /** "billing=1,cpu=2,mem=250M" -> 2. */
 function requestedCpus(reqTres: string): number | undefined {
@@ -122,50 +119,50 @@ function requestedCpus(reqTres: string): number | undefined {
 }
 
 export function parseSacct(stdout: string, utcOffsetMinutes: number): AccountingJob[] {
-  const records = splitDelimitedLines('sacct', stdout, FIELD_SEP, SACCT_FIELDS.length);
+  const records = splitDelimitedLines('sacct', stdout, FIELD_SEP, SACCT_FIELDS.count);
   // One memo per column: each also remembers its previous row, which big listings mostly repeat.
   const [submit, start, end] = [memoTimeParser(utcOffsetMinutes), memoTimeParser(utcOffsetMinutes), memoTimeParser(utcOffsetMinutes)];
   const [elapsed, limit] = [memoDurationParser(), memoDurationParser()];
-  const numbers = new ColumnCollector(NUMERIC_COLUMNS);
+  const numbers = new ColumnCollector(SACCT_FIELDS.numeric);
   const rows = convertRecords('sacct', records, (f): AccountingJob => {
     numbers.add(f);
-    const allocTres = optionalText(f[15]);
-    const reqTres = optionalText(f[16]);
-    const state = parseJobState(f[4]);
+    const allocTres = optionalText(f[F.allocTres]);
+    const reqTres = optionalText(f[F.reqTres]);
+    const state = parseJobState(f[F.state]);
     // sacct prints "0:0" for jobs that have not ended: not an exit code yet.
     const ended = state.phase === 'finished';
-    const exitCode = parseExitCode(f[5], 'ExitCode');
-    const derivedExitCode = parseExitCode(f[6], 'DerivedExitCode');
-    const startTime = start(f[20], 'Start');
+    const exitCode = parseExitCode(f[F.exitCode], 'ExitCode');
+    const derivedExitCode = parseExitCode(f[F.derivedExitCode], 'DerivedExitCode');
+    const startTime = start(f[F.startTime], 'Start');
     // 24.11 prints NCPUS 0 for a job that never started (22.05: the requested count); the
     // requested count is in ReqTRES either way (VERSION_DIFFERENCES).
-    const ncpus = Number(f[13]);
+    const ncpus = Number(f[F.cpus]);
     const cpus = ncpus === 0 && startTime === undefined && reqTres !== undefined ? (requestedCpus(reqTres) ?? 0) : ncpus;
     return {
-      id: parseJobId(f[0]),
-      rawJobId: Number(f[1]),
-      name: f[2],
-      user: optionalText(f[3]),
+      id: parseJobId(f[F.jobId]),
+      rawJobId: Number(f[F.rawJobId]),
+      name: f[F.name],
+      user: optionalText(f[F.user]),
       state,
       exitCode: ended ? exitCode : undefined,
       derivedExitCode: ended ? derivedExitCode : undefined,
-      reason: optionalText(f[7]),
-      partition: optionalText(f[8]),
-      qos: optionalText(f[9]),
-      account: optionalText(f[10]),
-      nodeList: f[11] === 'None assigned' ? undefined : optionalText(f[11]),
-      nodes: Number(f[12]),
+      reason: optionalText(f[F.reason]),
+      partition: optionalText(f[F.partition]),
+      qos: optionalText(f[F.qos]),
+      account: optionalText(f[F.account]),
+      nodeList: f[F.nodeList] === 'None assigned' ? undefined : optionalText(f[F.nodeList]),
+      nodes: Number(f[F.nodes]),
       cpus,
-      reqMem: optionalText(f[14]),
+      reqMem: optionalText(f[F.reqMem]),
       allocTres,
       reqTres,
       gpus: gpusInTres(allocTres ?? reqTres ?? '') ?? 0,
-      elapsed: elapsed(f[17], 'Elapsed'),
-      timeLimit: limit(f[18], 'Timelimit'),
-      submitTime: submit(f[19], 'Submit'),
+      elapsed: elapsed(f[F.elapsed], 'Elapsed'),
+      timeLimit: limit(f[F.timeLimit], 'Timelimit'),
+      submitTime: submit(f[F.submitTime], 'Submit'),
       startTime,
-      endTime: end(f[21], 'End'),
-      workDir: optionalText(f[22]),
+      endTime: end(f[F.endTime], 'End'),
+      workDir: optionalText(f[F.workDir]),
     };
   });
   numbers.check('sacct', (i) => (records[i] ?? []).join(FIELD_SEP));

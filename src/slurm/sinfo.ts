@@ -12,28 +12,32 @@ import type { SlurmCall } from './call';
 import type { Duration } from './duration';
 import { memoDurationParser } from './duration';
 import { FIELD_SEP, RECORD_END, intField, mapTerminatedRecords, optionalText } from './records';
+import { fieldTable } from './fieldTable';
 import { gpusInGres } from './tres';
 import { z } from 'zod';
 
-export const SINFO_FIELDS = [
-  'NodeList',
-  'PartitionName',
-  'Partition',
-  'Available',
-  'Time',
-  'DefaultTime',
-  'StateLong',
-  'CPUs',
-  'CPUsState',
-  'CPUsLoad',
-  'Memory',
-  'AllocMem',
-  'FreeMem',
-  'Gres',
-  'GresUsed',
-  'Features',
-  'Reason',
-] as const;
+/** sinfo's fields, in output order: model key, -O field name (fieldTable.ts). CPUs, CPUsState and
+ * Memory are checked by SinfoRecordSchema. */
+export const SINFO_FIELDS = fieldTable([
+  { key: 'node', field: 'NodeList' },
+  { key: 'partitionName', field: 'PartitionName' },
+  { key: 'partition', field: 'Partition' },
+  { key: 'available', field: 'Available' },
+  { key: 'timeLimit', field: 'Time' },
+  { key: 'defaultTime', field: 'DefaultTime' },
+  { key: 'state', field: 'StateLong' },
+  { key: 'cpus', field: 'CPUs' },
+  { key: 'cpusState', field: 'CPUsState' },
+  { key: 'cpuLoad', field: 'CPUsLoad' },
+  { key: 'memory', field: 'Memory' },
+  { key: 'allocMemory', field: 'AllocMem' },
+  { key: 'freeMemory', field: 'FreeMem' },
+  { key: 'gres', field: 'Gres' },
+  { key: 'gresUsed', field: 'GresUsed' },
+  { key: 'features', field: 'Features' },
+  { key: 'reason', field: 'Reason' },
+]);
+const F = SINFO_FIELDS.at;
 
 export interface NodeInfo {
   name: string;
@@ -75,7 +79,7 @@ export interface ClusterInfo {
 }
 
 export function sinfoArgv(): string[] {
-  const format = SINFO_FIELDS.map((f, i) => `${f}:${i === SINFO_FIELDS.length - 1 ? RECORD_END : FIELD_SEP}`).join(',');
+  const format = SINFO_FIELDS.fields.map((f, i) => `${f}:${i === SINFO_FIELDS.count - 1 ? RECORD_END : FIELD_SEP}`).join(',');
   return ['sinfo', '--Node', '--noheader', '-O', format];
 }
 
@@ -93,43 +97,44 @@ const STATE_FLAGS = /[*~#!%$@^-]+$/;
 
 export function parseSinfo(stdout: string): ClusterInfo {
   const durations = memoDurationParser();
-  const rows = mapTerminatedRecords('sinfo', stdout, SINFO_FIELDS.length, (f) => {
-    const checked = SinfoRecordSchema.safeParse({ cpus: f[7], cpusState: f[8], memory: f[10] });
+  const rows = mapTerminatedRecords('sinfo', stdout, SINFO_FIELDS.count, (f) => {
+    const checked = SinfoRecordSchema.safeParse({ cpus: f[F.cpus], cpusState: f[F.cpusState], memory: f[F.memory] });
     if (!checked.success) {
       const key = String(checked.error.issues[0]?.path[0]);
-      if (key === 'cpusState') intField('CPUsState', f[8]);
-      intField(key === 'cpus' ? 'CPUs' : 'Memory', key === 'cpus' ? f[7] : f[10]);
+      if (key === 'cpusState') intField('CPUsState', f[F.cpusState]);
+      const bad = key === 'cpus' ? F.cpus : F.memory;
+      intField(SINFO_FIELDS.fields[bad], f[bad]);
     }
-    const [allocated, idle, other, total] = f[8].split('/').map(Number);
-    const gres = optionalText(f[13]);
-    const gresUsed = optionalText(f[14]);
-    const flags = STATE_FLAGS.exec(f[6])?.[0] ?? '';
+    const [allocated, idle, other, total] = f[F.cpusState].split('/').map(Number);
+    const gres = optionalText(f[F.gres]);
+    const gresUsed = optionalText(f[F.gresUsed]);
+    const flags = STATE_FLAGS.exec(f[F.state])?.[0] ?? '';
     const node: NodeInfo = {
-      name: f[0],
-      partitions: [f[1]],
-      state: f[6],
-      baseState: f[6].slice(0, f[6].length - flags.length),
+      name: f[F.node],
+      partitions: [f[F.partitionName]],
+      state: f[F.state],
+      baseState: f[F.state].slice(0, f[F.state].length - flags.length),
       stateFlags: flags,
       cpus: { allocated, idle, other, total },
-      memoryMb: Number(f[10]),
+      memoryMb: Number(f[F.memory]),
       gpus: { total: (gres && gpusInGres(gres)) || 0, used: (gresUsed && gpusInGres(gresUsed)) || 0 },
     };
-    const load = Number(f[9]);
-    if (f[9] !== '' && Number.isFinite(load)) node.cpuLoad = load;
-    if (/^\d+$/.test(f[11])) node.allocMemoryMb = Number(f[11]);
-    if (/^\d+$/.test(f[12])) node.freeMemoryMb = Number(f[12]);
+    const load = Number(f[F.cpuLoad]);
+    if (f[F.cpuLoad] !== '' && Number.isFinite(load)) node.cpuLoad = load;
+    if (/^\d+$/.test(f[F.allocMemory])) node.allocMemoryMb = Number(f[F.allocMemory]);
+    if (/^\d+$/.test(f[F.freeMemory])) node.freeMemoryMb = Number(f[F.freeMemory]);
     if (gres !== undefined) node.gres = gres;
     if (gresUsed !== undefined) node.gresUsed = gresUsed;
-    const features = optionalText(f[15]);
+    const features = optionalText(f[F.features]);
     if (features !== undefined) node.features = features;
-    const reason = f[16] === 'none' ? undefined : optionalText(f[16]);
+    const reason = f[F.reason] === 'none' ? undefined : optionalText(f[F.reason]);
     if (reason !== undefined) node.reason = reason;
     const partition = {
-      name: f[1],
-      isDefault: f[2].endsWith('*'),
-      available: f[3],
-      timeLimit: durations(f[4], 'Time'),
-      defaultTime: durations(f[5], 'DefaultTime'),
+      name: f[F.partitionName],
+      isDefault: f[F.partition].endsWith('*'),
+      available: f[F.available],
+      timeLimit: durations(f[F.timeLimit], 'Time'),
+      defaultTime: durations(f[F.defaultTime], 'DefaultTime'),
     };
     return { node, partition };
   });

@@ -17,7 +17,7 @@ import type { JobId } from './jobId';
 import { assertJobIdArg, parseTaskExpression } from './jobId';
 import type { JobState } from './jobState';
 import { parseJobState } from './jobState';
-import type { NumericColumn } from './records';
+import { fieldTable } from './fieldTable';
 import { ColumnCollector, FIELD_SEP, RECORD_END, mapTerminatedRecords, optionalText } from './records';
 import type { TimeParser } from './time';
 import { SLURM_TIME_FORMAT, memoTimeParser } from './time';
@@ -27,43 +27,44 @@ import { featuresOf } from './version';
 /** Environment every listing command runs with (see file comment). */
 export const LISTING_ENV = ['SLURM_BITSTR_LEN=0', `SLURM_TIME_FORMAT=${SLURM_TIME_FORMAT}`] as const;
 
-/** Model key -> squeue -O field name, in output order. */
-export const SQUEUE_FIELDS = [
-  ['jobId', 'JobID'],
-  ['arrayJobId', 'ArrayJobID'],
-  ['arrayTaskId', 'ArrayTaskID'],
-  ['hetJobId', 'HetJobID'],
-  ['hetJobOffset', 'HetJobOffset'],
-  ['name', 'Name'],
-  ['user', 'UserName'],
-  ['state', 'State'],
-  ['reason', 'Reason'],
-  ['partition', 'Partition'],
-  ['qos', 'QOS'],
-  ['account', 'Account'],
-  ['nodeList', 'NodeList'],
-  ['batchHost', 'BatchHost'],
-  ['nodes', 'NumNodes'],
-  ['cpus', 'NumCPUs'],
-  ['minMemory', 'MinMemory'],
-  ['tresPerNode', 'tres-per-node'],
-  ['tresPerJob', 'tres-per-job'],
-  ['tres', 'tres-alloc'],
-  ['timeUsed', 'TimeUsed'],
-  ['timeLimit', 'TimeLimit'],
-  ['submitTime', 'SubmitTime'],
-  ['startTime', 'StartTime'],
-  ['endTime', 'EndTime'],
-  ['workDir', 'WorkDir'],
-  ['stdout', 'STDOUT'],
-  ['stderr', 'STDERR'],
-  ['dependency', 'Dependency'],
-  ['exitCode', 'exit_code'],
-  ['command', 'Command'],
-] as const;
+/** squeue's fields, in output order: model key, -O field name, check (fieldTable.ts). */
+export const SQUEUE_FIELDS = fieldTable([
+  { key: 'jobId', field: 'JobID', check: 'int' },
+  { key: 'arrayJobId', field: 'ArrayJobID', check: 'optionalInt' },
+  { key: 'arrayTaskId', field: 'ArrayTaskID' },
+  { key: 'hetJobId', field: 'HetJobID', check: 'optionalInt' },
+  { key: 'hetJobOffset', field: 'HetJobOffset', check: 'optionalInt' },
+  { key: 'name', field: 'Name' },
+  { key: 'user', field: 'UserName' },
+  { key: 'state', field: 'State' },
+  { key: 'reason', field: 'Reason' },
+  { key: 'partition', field: 'Partition' },
+  { key: 'qos', field: 'QOS' },
+  { key: 'account', field: 'Account' },
+  { key: 'nodeList', field: 'NodeList' },
+  { key: 'batchHost', field: 'BatchHost' },
+  { key: 'nodes', field: 'NumNodes', check: 'int' },
+  { key: 'cpus', field: 'NumCPUs', check: 'int' },
+  { key: 'minMemory', field: 'MinMemory' },
+  { key: 'tresPerNode', field: 'tres-per-node' },
+  { key: 'tresPerJob', field: 'tres-per-job' },
+  { key: 'tres', field: 'tres-alloc' },
+  { key: 'timeUsed', field: 'TimeUsed' },
+  { key: 'timeLimit', field: 'TimeLimit' },
+  { key: 'submitTime', field: 'SubmitTime' },
+  { key: 'startTime', field: 'StartTime' },
+  { key: 'endTime', field: 'EndTime' },
+  { key: 'workDir', field: 'WorkDir' },
+  { key: 'stdout', field: 'STDOUT' },
+  { key: 'stderr', field: 'STDERR' },
+  { key: 'dependency', field: 'Dependency' },
+  { key: 'exitCode', field: 'exit_code' },
+  { key: 'command', field: 'Command' },
+]);
+const F = SQUEUE_FIELDS.at;
 
 export function squeueFormat(): string {
-  return SQUEUE_FIELDS.map(([, field], i) => `${field}:${i === SQUEUE_FIELDS.length - 1 ? RECORD_END : FIELD_SEP}`).join(',');
+  return SQUEUE_FIELDS.fields.map((field, i) => `${field}:${i === SQUEUE_FIELDS.count - 1 ? RECORD_END : FIELD_SEP}`).join(',');
 }
 
 export interface SqueueOptions {
@@ -102,16 +103,6 @@ export function squeueCall(ctx: Pick<ClusterContext, 'version' | 'user' | 'utcOf
   };
 }
 
-/** Numeric columns, checked by zod once per column (records.ts ColumnCollector). */
-const NUMERIC_COLUMNS: readonly NumericColumn[] = [
-  { index: 0, field: 'JobID' },
-  { index: 1, field: 'ArrayJobID', optional: true },
-  { index: 3, field: 'HetJobID', optional: true },
-  { index: 4, field: 'HetJobOffset', optional: true },
-  { index: 14, field: 'NumNodes' },
-  { index: 15, field: 'NumCPUs' },
-];
-
 type DurationParser = ReturnType<typeof memoDurationParser>;
 
 /** One memo per column: each remembers its previous row, which a big queue mostly repeats. */
@@ -144,21 +135,21 @@ function columnParsers(utcOffsetMinutes: number): ColumnParsers {
 }
 
 function toJob(fields: string[], p: ColumnParsers): Job {
-  const jobIdText = fields[0];
+  const jobIdText = fields[F.jobId];
   const jobId = Number(jobIdText);
-  const nodes = Number(fields[14]);
-  const id = displayId(jobIdText, jobId, optNum(fields[1]), fields[2], optNum(fields[3]), optNum(fields[4]));
-  const tres = optionalText(fields[19]);
-  const tresPerJob = optionalText(fields[18]);
-  const tresPerNode = optionalText(fields[17]);
-  const state = p.state(fields[7]);
+  const nodes = Number(fields[F.nodes]);
+  const id = displayId(jobIdText, jobId, optNum(fields[F.arrayJobId]), fields[F.arrayTaskId], optNum(fields[F.hetJobId]), optNum(fields[F.hetJobOffset]));
+  const tres = optionalText(fields[F.tres]);
+  const tresPerJob = optionalText(fields[F.tresPerJob]);
+  const tresPerNode = optionalText(fields[F.tresPerNode]);
+  const state = p.state(fields[F.state]);
   // Pending and running jobs print "0" (22.05) or "0:0" (24.11): not an exit code yet.
-  const exit = state.phase === 'finished' ? parseExitCodeOrWaitStatus(fields[29], 'exit_code') : undefined;
-  const stdout = optionalText(fields[26]);
-  const stderrText = fields[27];
+  const exit = state.phase === 'finished' ? parseExitCodeOrWaitStatus(fields[F.exitCode], 'exit_code') : undefined;
+  const stdout = optionalText(fields[F.stdout]);
+  const stderrText = fields[F.stderr];
   // 22.05 repeats the stdout path when there is no --error, 24.11 prints "(null)": both mean
   // "no separate stderr" (VERSION_DIFFERENCES).
-  const stderr = stderrText === fields[26] ? undefined : optionalText(stderrText);
+  const stderr = stderrText === fields[F.stdout] ? undefined : optionalText(stderrText);
   // One object literal with every key (absent ones undefined): a single hidden class for all
   // rows, measurably faster on 10,000 rows than adding optional keys one by one.
   return {
@@ -166,32 +157,32 @@ function toJob(fields: string[], p: ColumnParsers): Job {
     rawJobId: jobId,
     arrayJobId: id.kind === 'arrayTask' || id.kind === 'arrayTasks' ? id.arrayJobId : undefined,
     arrayTaskId: id.kind === 'arrayTask' ? id.taskId : undefined,
-    name: fields[5],
-    user: fields[6],
+    name: fields[F.name],
+    user: fields[F.user],
     state,
-    reason: optionalText(fields[8]),
-    partition: fields[9],
-    qos: optionalText(fields[10]),
-    account: optionalText(fields[11]),
-    nodeList: optionalText(fields[12]),
-    batchHost: optionalText(fields[13]),
+    reason: optionalText(fields[F.reason]),
+    partition: fields[F.partition],
+    qos: optionalText(fields[F.qos]),
+    account: optionalText(fields[F.account]),
+    nodeList: optionalText(fields[F.nodeList]),
+    batchHost: optionalText(fields[F.batchHost]),
     nodes,
-    cpus: Number(fields[15]),
-    minMemory: optionalText(fields[16]),
+    cpus: Number(fields[F.cpus]),
+    minMemory: optionalText(fields[F.minMemory]),
     tresPerNode,
     tresPerJob,
     tres,
     gpus: jobGpus(tres, tresPerJob, tresPerNode, nodes),
-    timeUsed: p.timeUsed(fields[20], 'TimeUsed'),
-    timeLimit: p.timeLimit(fields[21], 'TimeLimit'),
-    submitTime: p.submit(fields[22], 'SubmitTime'),
-    startTime: p.start(fields[23], 'StartTime'),
-    endTime: p.end(fields[24], 'EndTime'),
-    workDir: fields[25],
+    timeUsed: p.timeUsed(fields[F.timeUsed], 'TimeUsed'),
+    timeLimit: p.timeLimit(fields[F.timeLimit], 'TimeLimit'),
+    submitTime: p.submit(fields[F.submitTime], 'SubmitTime'),
+    startTime: p.start(fields[F.startTime], 'StartTime'),
+    endTime: p.end(fields[F.endTime], 'EndTime'),
+    workDir: fields[F.workDir],
     stdout,
     stderr,
-    dependency: optionalText(fields[28]),
-    command: optionalText(fields[30]),
+    dependency: optionalText(fields[F.dependency]),
+    command: optionalText(fields[F.command]),
     exitCode: exit,
   };
 }
@@ -200,12 +191,12 @@ function toJob(fields: string[], p: ColumnParsers): Job {
  * JobID and ArrayJobID come first: a row that differs from the previous one only in them (the
  * bulk of a big queue) is the previous job with other ids (records.ts mapTerminatedRecords).
  */
-const ID_FIELDS = 2;
+const ID_FIELDS = F.arrayJobId + 1;
 
 /** The previous row's job under this row's ids; everything else was printed identically. */
 function withIds(previous: Job, fields: string[]): Job {
-  const jobId = Number(fields[0]);
-  const id = displayId(fields[0], jobId, optNum(fields[1]), fields[2], optNum(fields[3]), optNum(fields[4]));
+  const jobId = Number(fields[F.jobId]);
+  const id = displayId(fields[F.jobId], jobId, optNum(fields[F.arrayJobId]), fields[F.arrayTaskId], optNum(fields[F.hetJobId]), optNum(fields[F.hetJobOffset]));
   const p = previous;
   // Spelled out in toJob's key order (one hidden class for every row): `{ ...previous, id }`
   // took a slow path that cost more than parsing the row afresh.
@@ -285,12 +276,12 @@ function jobGpus(tres: string | undefined, perJob: string | undefined, perNode: 
 /** Pure parser for the output of squeueArgv(). */
 export function parseSqueue(stdout: string, utcOffsetMinutes: number): Job[] {
   const parsers = columnParsers(utcOffsetMinutes);
-  const numbers = new ColumnCollector(NUMERIC_COLUMNS);
+  const numbers = new ColumnCollector(SQUEUE_FIELDS.numeric);
   let previous: Job | undefined;
   const jobs = mapTerminatedRecords(
     'squeue',
     stdout,
-    SQUEUE_FIELDS.length,
+    SQUEUE_FIELDS.count,
     (fields, sameTail) => {
       numbers.add(fields);
       previous = sameTail && previous !== undefined ? withIds(previous, fields) : toJob(fields, parsers);
