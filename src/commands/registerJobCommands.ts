@@ -13,6 +13,7 @@ import { scontrolJobActionCommand } from './scontrolJobAction';
 import { setNotificationWebhookCommand } from './setNotificationWebhook';
 import { refreshJobDetailsCommand, showJobDetailsCommand } from './showJobDetails';
 import { watchJobCommand } from './watchJob';
+import { whyPendingCommand } from './whyPending';
 
 export function registerJobCommands(history: JobHistory) {
   return (services: Services): void => {
@@ -29,6 +30,7 @@ export function registerJobCommands(history: JobHistory) {
       ['slurm.revealJob', revealJobCommand(services)],
       ['slurm.filterJobs', filterJobsCommand(services)],
       ['slurm.clearFilter', clearFilterCommand(services)],
+      ['slurm.whyPending', whyPendingCommand(services)],
       ['slurm.watchJob', watchJobCommand(services, history, true)],
       ['slurm.unwatchJob', watchJobCommand(services, history, false)],
       ['slurm.notifications.setWebhook', setNotificationWebhookCommand(services.context.secrets)],

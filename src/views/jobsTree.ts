@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { ClusterSession, ClusterSnapshot } from '../session/clusterSession';
 import type { JobRow } from '../session/jobRow';
 import { jobContextValue, jobDescription, jobLabel, stateLook, type JobMarks } from '../session/jobPresentation';
+import { explainPending } from '../session/pendingReason';
 import { buildJobTree, type JobFilter, type JobTreeEntry, type JobTreeOptions } from '../session/jobTreeModel';
 import type { SessionRegistry } from '../session/sessionRegistry';
 import { isUnreachable } from './statusBarText';
@@ -335,6 +336,11 @@ function jobItem(cluster: string, job: JobRow, parent: JobsTreeNode | undefined,
     ['Stderr', job.stderrPath !== job.stdoutPath ? job.stderrPath : undefined],
   ];
   for (const [k, v] of rows) if (v) tip.appendMarkdown(`${k}: ${escapeMd(v)}  \n`);
+  // Why it waits, in plain words (from the reason alone: no extra call; "Why Pending?" adds the facts).
+  if (look.group === 'pending') {
+    const why = explainPending(job);
+    tip.appendMarkdown(`\n---\n**Why pending:** ${escapeMd(why.summary)}  \n${why.advice.map((a) => `→ ${escapeMd(a.text)}  \n`).join('')}`);
+  }
   item.tooltip = tip;
   return item;
 }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import { runCall, SlurmCommandError } from '../slurm';
+import { pendingDetailsHeader } from '../session/pendingReason';
 import { accountingDetails, isUnknownJobError, scontrolShowJobTextCall } from '../session/jobDetails';
 import type { Services } from './services';
 
@@ -38,7 +39,8 @@ export class JobDetailsProvider implements vscode.TextDocumentContentProvider, v
     const sub = token.onCancellationRequested(() => abort.abort());
     try {
       const text = await runCall(session.transport, scontrolShowJobTextCall(ref.jobId), { signal: abort.signal, timeoutMs: this.services.settings().commandTimeoutSeconds * 1000 });
-      return `# scontrol show job ${ref.jobId}   (${ref.cluster}, ${new Date().toLocaleTimeString()})\n\n${text}`;
+      const why = pendingDetailsHeader(text, session.snapshot.jobs.find((j) => j.id === ref.jobId) ?? { id: ref.jobId });
+      return `# scontrol show job ${ref.jobId}   (${ref.cluster}, ${new Date().toLocaleTimeString()})\n${why}\n${text}`;
     } catch (err) {
       const row = session.snapshot.jobs.find((j) => j.id === ref.jobId);
       if (err instanceof SlurmCommandError && isUnknownJobError(err.stderr) && row) return accountingDetails(row);

@@ -14,6 +14,8 @@ import type { SubmittedZoo } from '../fixtures/record';
 import { cleanupZoo, KEYLIKE_NAME, settleZoo, submitZoo, WEIRD_NAME } from '../fixtures/record';
 import { bedLabel, readBeds, type Bed } from './bed';
 import { bedTransport } from './bedTransport';
+import { rowFromSqueue } from '../../src/session/jobTracker';
+import { whyPending } from '../../src/session/whyPending';
 import { nativeClusterOnly } from './devcontainerSkip';
 
 interface LiveZoo {
@@ -155,6 +157,29 @@ function zooTests(z: LiveZoo): void {
     assert.ok(paths.some((p) => /zoo-zoo array-\d+_0001\.out$/.test(p)));
     const r = await z.t.exec(['ls', '-1', '--', ...paths], { timeoutMs: 30_000 });
     assert.equal(r.code, 0, `every resolved path exists: ${r.stderr}`);
+  });
+
+  it('Why Pending?: each pending zoo job gets its sentence, facts and advice from the live reason (squeue --start)', async () => {
+    const rows = z.jobs.map(rowFromSqueue);
+    const explain = async (label: string) => {
+      const row = rows.find((r) => r.actionId === String(idOf(label)));
+      assert.ok(row, label);
+      return whyPending(z.t, row, rows);
+    };
+    const never = await explain('depNever');
+    assert.equal(never.code, 'DependencyNeverSatisfied');
+    assert.match(never.summary, /will never start by itself/);
+    assert.deepEqual(never.facts, [`afterok: starts once job ${idOf('fail3')} has completed successfully — job ${idOf('fail3')} is FAILED (NonZeroExitCode).`]);
+    assert.deepEqual(never.advice.map((a) => a.action), ['showDependency', 'cancel']);
+    const user = await explain('userHold');
+    assert.deepEqual([user.code, user.advice.map((a) => a.action)], ['JobHeldUser', ['release']]);
+    const admin = await explain('adminHold');
+    assert.equal(admin.code, 'JobHeldAdmin');
+    assert.match(admin.summary, /An administrator holds it/);
+    const begin = await explain('begin');
+    assert.equal(begin.code, 'BeginTime');
+    // squeue --start reports the --begin time (now+1hour at submit) as the expected start.
+    assert.match(begin.facts[0] ?? '', /^The scheduler expects it to start at .* \(in about (5\d|6\d) min\)\.$/, begin.facts.join(' | '));
   });
 }
 
