@@ -7,10 +7,10 @@ import { Disposable, Emitter } from '../core/disposable';
 import { errorMessage } from '../core/errors';
 import { logger } from '../core/logger';
 import { isRateLimited, isTransientSlurmError } from '../slurm';
-import { diffSnapshots, isEmptyDiff, type SnapshotDiff } from '../poller/diff';
+import { isEmptyDiff, type SnapshotDiff } from '../poller/diff';
 import { Poller, type PollerTiming, type RefreshReason } from '../poller/poller';
 import type { ConnectionState, Transport } from '../transport/types';
-import { sameJobRow, type JobRow } from './jobRow';
+import type { JobRow } from './jobRow';
 import { DEFAULT_TRACKER_OPTIONS, JobTracker, transportRunner, type JobEvent, type TrackerOptions, type TrackerPoll } from './jobTracker';
 import { JobFreshness, type AwaitedChange, type FreshnessTiming } from './freshness';
 import { withoutRefusedSubmissions } from './refusedSubmission';
@@ -62,7 +62,6 @@ export class ClusterSession extends Disposable {
   private commandTimeoutMs: number;
   private timing: PollerTiming;
   private readonly freshness: JobFreshness;
-  private byId = new Map<string, JobRow>();
   private current: ClusterSnapshot;
   /** The notices the last change event carried, so a new one makes `accept` fire a change. */
   private shownNotices: readonly string[] = [];
@@ -89,7 +88,7 @@ export class ClusterSession extends Disposable {
     this._register(this.poller.onDidPoll((outcome) => {
       if (outcome.ok) {
         this.addNotices(outcome.value.notices);
-        this.accept(outcome.value.jobs, outcome.at);
+        this.accept(outcome.value.jobs, outcome.value.diff, outcome.at);
         this.freshness.settle(this.current.jobs, outcome.at);
         this.poller.setHurry(this.freshness.delayMs(outcome.at, this.timing.intervalMs));
         if (outcome.value.events.length > 0) this.onDidJobEventsEmitter.fire(outcome.value.events);
@@ -172,13 +171,11 @@ export class ClusterSession extends Disposable {
     if (options.tracker) this.tracker.setOptions(options.tracker);
   }
 
-  private accept(all: JobRow[], at: number): void {
+  /** `diff` is the tracker's one diff of this poll (TrackerPoll.diff); it is not computed again here. */
+  private accept(all: JobRow[], diff: SnapshotDiff<JobRow>, at: number): void {
     // sbatch's refusals are recorded by Slurm as FAILED jobs that never ran: not the user's jobs.
+    // (A refusal in the diff at most fires one change that shows nothing new.)
     const jobs = withoutRefusedSubmissions(all);
-    const next = new Map<string, JobRow>();
-    for (const job of jobs) next.set(job.id, job);
-    const diff = diffSnapshots(this.byId, next, sameJobRow);
-    this.byId = next;
     const hadError = this.current.error !== undefined || this.current.loading;
     const noticesChanged = this.current.notices !== this.shownNotices;
     this.current = { profileName: this.profileName, connection: this.transport.state, jobs, stale: false, loading: false, lastUpdated: at, notices: this.current.notices };
