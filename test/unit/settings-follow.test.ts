@@ -2,11 +2,11 @@
 // the manifest, and an explicit value of it is honoured once by moving it to slurm.submit.followLog.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readManifest } from './packageManifest';
 import { followAfterSubmitMigration } from '../../src/config/settings';
 
-const properties = (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, Record<string, unknown>> } } }).contributes.configuration.properties;
+// Texts as VS Code shows them (package.nls.json's English for each %key%).
+const properties = readManifest<{ contributes: { configuration: { properties: Record<string, Record<string, unknown>> } } }>().contributes.configuration.properties;
 
 test('the old setting moves to the new one at its own level, unless the new one is set there', () => {
   assert.deepEqual(followAfterSubmitMigration({ globalValue: true }, {}), [{ level: 'globalValue', value: true }]);

@@ -5,10 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readManifest } from './packageManifest';
 
 const root = join(__dirname, '../..');
 interface Step { id: string; description: string; completionEvents: string[]; media: { markdown: string } }
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { contributes: { walkthroughs: { steps: Step[] }[] } };
+// Texts as VS Code shows them (package.nls.json's English for each %key%).
+const manifest = readManifest<{ contributes: { walkthroughs: { steps: Step[] }[] } }>();
 const steps = manifest.contributes.walkthroughs[0].steps;
 const step = (id: string): Step => steps.find((s) => s.id === id)!;
 
