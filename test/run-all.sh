@@ -75,7 +75,7 @@ count_node_tests integration
 run_stage extension node --import tsx test/extension/runTest.ts
 count_extension_tests
 # The README's demo driven in a browser: demo.sh --background on a spare port, submit the sample, see its log.
-run_stage demo-ui "${NODE_TEST[@]}" test/extension/demo-ui.test.ts
+run_stage demo-ui "${NODE_TEST[@]}" test/extension/demo-ui.test.ts test/extension/submitForm-ui.test.ts
 count_node_tests demo-ui
 run_stage package npm run --silent package
 # "Open in Dev Container" for real: Docker engine (Debian's), stand-in base images where Docker Hub is

@@ -23,7 +23,7 @@ export interface FreshnessTiming {
   giveUpAfterMs: number;
 }
 
-export const DEFAULT_FRESHNESS: FreshnessTiming = { fastMs: 2_000, fastForMs: 30_000, giveUpAfterMs: 10 * 60_000 };
+export const DEFAULT_FRESHNESS: FreshnessTiming = { fastMs: 1_000, fastForMs: 10_000, giveUpAfterMs: 10 * 60_000 };
 
 interface Awaited {
   kind: AwaitedChange;

@@ -50,12 +50,14 @@ test('freshness: fast at first, then doubling back to the normal interval, and g
   const f = new JobFreshness();
   f.await(['12'], 'started', [row('12', 'PENDING', 'Resources')], 0);
   const normal = 15_000;
-  assert.equal(f.delayMs(0, normal), DEFAULT_FRESHNESS.fastMs);
-  assert.equal(f.delayMs(29_000, normal), DEFAULT_FRESHNESS.fastMs);
-  assert.equal(f.delayMs(30_000, normal), 4_000);
-  assert.equal(f.delayMs(60_000, normal), 8_000);
-  assert.equal(f.delayMs(90_000, normal), normal, 'never slower than the normal interval');
-  assert.equal(f.delayMs(0, 1_000), 1_000, 'never slower than a user interval below the fast delay either');
+  assert.equal(f.delayMs(0, normal), 1_000);
+  assert.equal(f.delayMs(9_000, normal), 1_000);
+  assert.equal(f.delayMs(10_000, normal), 2_000);
+  assert.equal(f.delayMs(20_000, normal), 4_000);
+  assert.equal(f.delayMs(30_000, normal), 8_000);
+  assert.equal(f.delayMs(60_000, normal), normal, 'never slower than the normal interval');
+  assert.equal(f.delayMs(0, 500), 500, 'never slower than a user interval below the fast delay either');
+  assert.equal(DEFAULT_FRESHNESS.fastMs, 1_000);
   f.settle([row('12', 'PENDING', 'Resources')], DEFAULT_FRESHNESS.giveUpAfterMs);
   assert.deepEqual(f.pending(), [], 'a job that waits in the queue for long is left to the normal cadence');
   // Count the polls of the first two minutes a long-pending job costs: bounded, not one per 2 s.
