@@ -1,44 +1,170 @@
 // Bundles the extension (and the in-VS Code test suite) with esbuild.
 // Modes: default = development (sourcemaps), --production (minified), --watch.
+// --metafile prints what the extension bundle is made of (KB per package).
 import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const production = process.argv.includes('--production');
-const watch = process.argv.includes('--watch');
-/** --tests also bundles the in-VS Code test suite (never shipped in the .vsix). */
-const withTests = process.argv.includes('--tests');
+const require = createRequire(import.meta.url);
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+/** The production bundle (dist/extension.js) must stay below this; checked by the `package` stage. */
+export const BUNDLE_LIMIT_BYTES = 600 * 1024;
 
 /** ssh2's optional native addons (sshcrypto.node, cpu-features) are left out: ssh2 falls back to pure JS. */
 const external = ['vscode', '*.node', 'cpu-features'];
 
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: !production,
-  minify: production,
-  external,
-  logLevel: 'info',
-  loader: { '.node': 'empty' },
+/**
+ * zod's non-English error messages: `z.locales` re-exports some 40 locales (250 KB minified) that we
+ * never select (`z.config(z.locales.xx())` is not called). Its index is replaced by English alone;
+ * every schema, check and message we use stays as it is (zod sets English itself).
+ */
+export const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: path.join(path.dirname(args.importer), '../locales/index.js'), namespace: 'zod-locales' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(path.join(path.dirname(args.path), 'en.js'))};`,
+      resolveDir: path.dirname(args.path),
+    }));
+  },
 };
 
-const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
-];
-if (withTests) {
-  builds.push({
-    ...common,
-    entryPoints: ['test/extension/suite/index.ts'],
-    outfile: 'out/test/extension/suite/index.js',
-    external: [...external, 'mocha'],
-  });
+/**
+ * Packages only some commands need are not in dist/extension.js but in dist/vendor/<name>.js, loaded
+ * at their first use: ssh2 (with its crypto, ~330 KB) when a cluster is first reached over ssh,
+ * nunjucks (~90 KB) when a header template is first rendered. In the bundle the package is a stand-in
+ * whose exports are getters that load the real module. `subclassed` names classes our code extends
+ * when its module loads (ssh2's BaseAgent, extended by IdentityFilteringAgent): they get a stand-in
+ * class whose prototype joins the real one's when the module loads, so `instanceof` (ssh2's isAgent)
+ * and the inherited methods hold.
+ */
+export const LAZY_PACKAGES = { ssh2: { subclassed: ['BaseAgent'] }, nunjucks: { subclassed: [] } };
+
+export function lazyVendorPlugin(packages = LAZY_PACKAGES, vendorDir = './vendor') {
+  return {
+    name: 'lazy-vendor',
+    setup(build) {
+      const names = Object.keys(packages).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      build.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) =>
+        args.namespace === 'lazy-vendor' ? undefined : { path: args.path, namespace: 'lazy-vendor' });
+      // The stand-in's require of the real module stays a runtime require next to the bundle.
+      build.onResolve({ filter: /^\.\/vendor\// }, (args) => (args.namespace === 'lazy-vendor' ? { path: args.path, external: true } : undefined));
+      build.onLoad({ filter: /.*/, namespace: 'lazy-vendor' }, (args) => {
+        const name = args.path;
+        const { subclassed } = packages[name];
+        const exportNames = Object.keys(require(name)).filter((k) => k !== 'default' && k !== '__esModule');
+        const target = `${vendorDir}/${name}.js`;
+        const lines = [
+          `// Stand-in for ${name}: the real module (${target}) is loaded at first use.`,
+          'let real;',
+          ...subclassed.map((c) => `class ${c} {}`),
+          'function load() {',
+          '  if (real) return real;',
+          `  real = require(${JSON.stringify(target)});`,
+          ...subclassed.map((c) => `  Object.setPrototypeOf(${c}.prototype, real.${c}.prototype);`),
+          '  return real;',
+          '}',
+          ...exportNames.map((k) => subclassed.includes(k)
+            ? `exports[${JSON.stringify(k)}] = ${k};`
+            : `Object.defineProperty(exports, ${JSON.stringify(k)}, { enumerable: true, get: () => load()[${JSON.stringify(k)}] });`),
+        ];
+        return { contents: lines.join('\n'), loader: 'js', resolveDir: root };
+      });
+    },
+  };
 }
 
-if (watch) {
-  for (const b of builds) {
-    const ctx = await esbuild.context(b);
-    await ctx.watch();
-  }
-} else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+/** dist/vendor/<name>.js: the package bundled on its own, exporting what `require(name)` does. */
+export function vendorBuild(name, outdir, options) {
+  return {
+    ...options,
+    stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root, loader: 'js' },
+    outfile: path.join(outdir, `${name}.js`),
+    plugins: [zodEnglishOnly],
+  };
 }
+
+function commonOptions(production) {
+  return {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: !production,
+    minify: production,
+    external,
+    logLevel: 'info',
+    loader: { '.node': 'empty' },
+  };
+}
+
+/** The extension's builds: dist/extension.js and its lazily loaded vendor files. */
+export function extensionBuilds({ production, outdir = path.join(root, 'dist'), metafile = false }) {
+  const common = commonOptions(production);
+  return [
+    { ...common, metafile, entryPoints: [path.join(root, 'src/extension.ts')], outfile: path.join(outdir, 'extension.js'), plugins: [zodEnglishOnly, lazyVendorPlugin()] },
+    ...Object.keys(LAZY_PACKAGES).map((name) => vendorBuild(name, path.join(outdir, 'vendor'), common)),
+  ];
+}
+
+/** KB per package of a build's metafile, largest first. */
+export function sizeByPackage(metafile) {
+  const out = Object.values(metafile.outputs).find((o) => o.entryPoint);
+  const byPackage = {};
+  for (const [file, input] of Object.entries(out.inputs)) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
+    const key = m ? m[1] : file.startsWith('lazy-vendor:') ? 'lazy stand-ins' : 'src';
+    byPackage[key] = (byPackage[key] ?? 0) + input.bytesInOutput;
+  }
+  return { total: out.bytes, byPackage: Object.entries(byPackage).sort((a, b) => b[1] - a[1]) };
+}
+
+async function main() {
+  const production = process.argv.includes('--production');
+  const watch = process.argv.includes('--watch');
+  /** --tests also bundles the in-VS Code test suite (never shipped in the .vsix). */
+  const withTests = process.argv.includes('--tests');
+  const metafile = process.argv.includes('--metafile');
+  /** --check-size fails the build when dist/extension.js reaches BUNDLE_LIMIT_BYTES (`npm run package` uses it). */
+  const checkSize = process.argv.includes('--check-size');
+
+  const builds = extensionBuilds({ production, metafile });
+  if (withTests) {
+    const common = commonOptions(production);
+    builds.push({
+      ...common,
+      entryPoints: ['test/extension/suite/index.ts'],
+      outfile: 'out/test/extension/suite/index.js',
+      external: [...external, 'mocha'],
+    });
+  }
+
+  if (watch) {
+    for (const b of builds) {
+      const ctx = await esbuild.context(b);
+      await ctx.watch();
+    }
+    return;
+  }
+  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (metafile) {
+    const { total, byPackage } = sizeByPackage(results[0].metafile);
+    console.log(`dist/extension.js: ${(total / 1024).toFixed(1)} KB`);
+    for (const [name, bytes] of byPackage) console.log(`  ${name.padEnd(20)} ${(bytes / 1024).toFixed(1)} KB`);
+  }
+  if (checkSize) {
+    const size = fs.statSync(path.join(root, 'dist/extension.js')).size;
+    const verdict = size < BUNDLE_LIMIT_BYTES ? 'below' : 'OVER';
+    console.log(`dist/extension.js: ${(size / 1024).toFixed(1)} KB, ${verdict} the limit of ${BUNDLE_LIMIT_BYTES / 1024} KB`);
+    if (size >= BUNDLE_LIMIT_BYTES) {
+      console.error('The bundle grew past its limit: load the new dependency lazily (LAZY_PACKAGES in esbuild.mjs) or leave it out.');
+      process.exitCode = 1;
+    }
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -18,6 +18,11 @@ const extensionId = 'slurm-workbench.slurm-workbench';
 // No shebang: only the manifest's `.sbatch` mapping makes this a shell script.
 const script = '#SBATCH --par\n#SBATCH --no-such-option=1\n#SBATCH --time=00:05:00\nsrun hostname\n';
 
+/** The lazily loaded packages of dist/vendor/ that this extension host has loaded. */
+function loadedVendorFiles(): string[] {
+  return Object.keys(require.cache).filter((f) => /[\\/]dist[\\/]vendor[\\/]/.test(f)).map((f) => path.basename(f)).sort();
+}
+
 suite('Language help without the Slurm view', () => {
   let doc: vscode.TextDocument;
 
@@ -75,6 +80,8 @@ suite('Language help without the Slurm view', () => {
     const sockets = execFileSync('ss', ['-Htnp', 'state', 'all', `( dport = :${bed.sshPort} )`], { encoding: 'utf8' });
     const ours = sockets.split('\n').filter((l) => l.includes(`pid=${process.pid},`));
     assert.deepEqual(ours, [], `the extension host connected to ${bed.sshHost}:${bed.sshPort} with only a script open`);
+    // Nor is the ssh library loaded: dist/vendor/ssh2.js comes at the first connection (esbuild.mjs).
+    assert.deepEqual(loadedVendorFiles(), []);
   });
 
   test('the first use starts the sessions: the API lists the cluster, which then connects', async () => {
@@ -82,6 +89,7 @@ suite('Language help without the Slurm view', () => {
     assert.ok(api, 'the extension returned no API');
     assert.deepEqual(api.snapshots().map((s) => s.profileName), ['bundled']);
     await waitFor('the bundled cluster to connect', () => (api.snapshots()[0]?.connection.kind === 'connected' ? true : undefined), 30_000, 250);
+    assert.deepEqual(loadedVendorFiles(), ['ssh2.js']);
   });
 
   suiteTeardown(async () => {
