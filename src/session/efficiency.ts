@@ -245,3 +245,41 @@ export class EfficiencyMemory {
 
 /** The one memory the extension uses (commands write, the Jobs view reads). */
 export const efficiencyMemory = new EfficiencyMemory();
+
+/** One bar of the details panel: what was used of what was asked, in words and as a fraction. */
+export interface EfficiencyBar {
+  label: string;
+  /** 0..n (above 1 when a job used more than asked, e.g. memory on a cluster that does not enforce it). */
+  fraction: number;
+  /** "5.2 CPU s of 40 (2 CPUs × 20 s)". */
+  detail: string;
+}
+
+/** What the panel draws, computed here so the webview only copies text (and tests read it). */
+export interface EfficiencyView {
+  title: string;
+  state: string;
+  bars: EfficiencyBar[];
+  facts: string[];
+  hints: string[];
+  missing: string[];
+}
+
+export function efficiencyView(e: Efficiency, jobName?: string): EfficiencyView {
+  const bars: EfficiencyBar[] = [];
+  if (e.cpu) {
+    const c = e.cpu;
+    bars.push({ label: 'CPU', fraction: c.fraction, detail: `${percent(c.fraction)}: ${formatSeconds(c.usedSeconds)} of CPU time over ${formatSeconds(c.availableSeconds / c.allocCpus)} × ${c.allocCpus} CPU${c.allocCpus === 1 ? '' : 's'} (${c.busyCpus.toFixed(1)} busy on average)` });
+  }
+  if (e.memory) {
+    const m = e.memory;
+    bars.push({ label: 'Memory', fraction: m.fraction, detail: `${percent(m.fraction)}: peaked at ${formatMb(m.peakMb)} of ${formatMb(m.requestedMb)}${m.perNode ? ' per node' : ''}${m.peakStep ? ` (step ${m.peakStep})` : ''}` });
+  }
+  if (e.time?.fraction !== undefined && e.time.limitSeconds !== undefined) {
+    bars.push({ label: 'Time', fraction: e.time.fraction, detail: `${percent(e.time.fraction)}: ran ${formatSeconds(e.time.elapsedSeconds)} of a ${formatSeconds(e.time.limitSeconds)} limit` });
+  }
+  const facts: string[] = [];
+  if (e.time && e.time.limitSeconds === undefined) facts.push(`Ran ${formatSeconds(e.time.elapsedSeconds)} (no time limit).`);
+  facts.push(e.gpus > 0 ? `${e.gpus} GPU${e.gpus === 1 ? '' : 's'} allocated (sacct records no GPU utilisation here).` : 'No GPUs allocated.');
+  return { title: `Job ${e.jobId}${jobName ? ` (${jobName})` : ''}`, state: e.state, bars, facts, hints: e.hints, missing: e.missing };
+}

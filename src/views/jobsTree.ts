@@ -9,6 +9,7 @@ import type { ClusterSession, ClusterSnapshot } from '../session/clusterSession'
 import type { JobRow } from '../session/jobRow';
 import { jobContextValue, jobDescription, jobLabel, stateLook, type JobMarks } from '../session/jobPresentation';
 import { explainPending } from '../session/pendingReason';
+import { efficiencyMemory, efficiencySummary, timeUseNote } from '../session/efficiency';
 import { buildJobTree, type JobFilter, type JobTreeEntry, type JobTreeOptions } from '../session/jobTreeModel';
 import type { SessionRegistry } from '../session/sessionRegistry';
 import { isUnreachable } from './statusBarText';
@@ -340,6 +341,17 @@ function jobItem(cluster: string, job: JobRow, parent: JobsTreeNode | undefined,
   if (look.group === 'pending') {
     const why = explainPending(job);
     tip.appendMarkdown(`\n---\n**Why pending:** ${escapeMd(why.summary)}  \n${why.advice.map((a) => `→ ${escapeMd(a.text)}  \n`).join('')}`);
+  }
+  // How well it used its request, from what is at hand only: the listing's elapsed/limit, and the
+  // figures 'Show Efficiency' already read (no sacct per render).
+  if (look.group === 'finished') {
+    const known = efficiencyMemory.get(cluster, job.id);
+    const time = timeUseNote(job.elapsed, job.timeLimit);
+    if (known) {
+      tip.appendMarkdown(`\n---\n**Efficiency:** ${escapeMd(efficiencySummary(known))}  \n${known.hints.map((h) => `→ ${escapeMd(h)}  \n`).join('')}`);
+    } else if (time) {
+      tip.appendMarkdown(`\n---\n**Efficiency:** ${escapeMd(time)}; CPU and memory with 'Show Efficiency'  \n`);
+    }
   }
   item.tooltip = tip;
   return item;

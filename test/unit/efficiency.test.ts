@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { SlurmArgumentError, SlurmParseError } from '../../src/slurm/errors';
 import { FIELD_SEP } from '../../src/slurm/records';
 import { parseUsage, usageArgv, type JobUsage } from '../../src/slurm/efficiency';
-import { efficiencySummary, EfficiencyMemory, formatMb, jobEfficiency, niceMb, requestedPerNodeMb, timeUseNote } from '../../src/session/efficiency';
+import { efficiencySummary, efficiencyView, EfficiencyMemory, formatMb, jobEfficiency, niceMb, requestedPerNodeMb, timeUseNote } from '../../src/session/efficiency';
 
 const fixture = (version: string, name: string) => readFileSync(join(__dirname, '..', 'fixtures', `slurm-${version}`, 'efficiency', name), 'utf8');
 
@@ -211,5 +211,19 @@ describe('efficiency rules (constructed records for what no bed prints)', () => 
     assert.equal(mem.get('a', '1'), undefined);
     assert.equal(mem.get('b', '1')?.jobId, '1');
     assert.equal(mem.get('a', '2')?.jobId, '2');
+  });
+
+  it('the panel view: one bar per measured figure, words a screen reader can read, the hints as they are', () => {
+    const jobs = parseUsage(fixture('24.11', 'sacct-usage.txt'));
+    const v = efficiencyView(jobEfficiency(jobs[0]), 'eff-mem');
+    assert.equal(v.title, 'Job 2677 (eff-mem)');
+    assert.deepEqual(v.bars.map((b) => b.label), ['CPU', 'Memory', 'Time']);
+    assert.match(v.bars[1].detail, /^2\d %: peaked at 210 MB of 1 GB \(step batch\)$/);
+    assert.match(v.bars[2].detail, /: ran 13 s of a 10 min limit$/);
+    assert.deepEqual(v.facts, ['No GPUs allocated.']);
+    assert.deepEqual(v.hints, jobEfficiency(jobs[0]).hints);
+    const gpu = efficiencyView(jobEfficiency(jobs[4]));
+    assert.equal(gpu.title, 'Job 2681');
+    assert.match(gpu.facts[0], /^1 GPU allocated/);
   });
 });
