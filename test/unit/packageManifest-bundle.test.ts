@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 // The bundles under test are CommonJS files built at run time: loaded with a plain require.
@@ -18,7 +19,8 @@ interface BuildModule {
   lazyVendorPlugin(): NonNullable<Parameters<typeof build>[0]['plugins']>[number];
   vendorBuild(name: string, outdir: string, options: Parameters<typeof build>[0]): Parameters<typeof build>[0];
 }
-const loadBuildModule = async (): Promise<BuildModule> => (await import('../../esbuild.mjs')) as BuildModule;
+// Imported by URL: esbuild.mjs is plain JavaScript without type declarations; BuildModule says what is used.
+const loadBuildModule = async (): Promise<BuildModule> => (await import(pathToFileURL(join(__dirname, '../../esbuild.mjs')).href)) as BuildModule;
 
 test('the production dist/extension.js stays below the limit; ssh2 and nunjucks are not in it', async () => {
   const { BUNDLE_LIMIT_BYTES, extensionBuilds } = await loadBuildModule();
