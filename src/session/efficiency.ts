@@ -76,7 +76,7 @@ export function jobEfficiency(u: JobUsage): Efficiency {
     memory = { peakMb: u.maxRssMb, peakStep: u.maxRssStep, requestedMb, fraction: u.maxRssMb / requestedMb, perNode: u.nodes > 1 };
   } else if (u.maxRssMb === undefined) {
     missing.push('Memory: no step recorded MaxRSS (the site may not gather job accounting: JobAcctGatherType).');
-  } else missing.push('Memory: sacct printed no ReqMem.');
+  } else missing.push(`Memory: no request to compare with (ReqMem ${u.reqMem?.raw ?? 'empty'}).`);
 
   let time: TimeEfficiency | undefined;
   if (elapsed !== undefined) {
