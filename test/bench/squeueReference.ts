@@ -37,12 +37,20 @@ export async function squeuePrintMs(rows: number, runs = 5): Promise<SqueueRefer
   const t = sshTransport();
   const ctx = await probeCluster(t);
   const arrays = Math.ceil(rows / TASKS_PER_ARRAY);
-  const one = `sbatch -H --parsable -J bench-poll-ref -o /dev/null --array=0-${TASKS_PER_ARRAY - 1} --wrap true`;
-  // A busy slurmctld refuses a submit now and then ("temporarily unable to accept job"): retry.
-  const out = await sh(t, `for i in $(seq 1 ${arrays}); do n=0; until ${one}; do n=$((n+1)); [ $n -ge 5 ] && exit 1; sleep 2; done; done`);
-  const ids = out.split('\n').filter((l) => /^\d+/.test(l)).map((l) => String(parseInt(l, 10)));
+  // One sbatch per call, so every id is known (and cancelled) whatever fails later. A busy
+  // slurmctld refuses a submit now and then ("temporarily unable to accept job"): retry.
+  const ids: string[] = [];
+  const submitOne = async (): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      const r = await t.exec(['sbatch', '-H', '--parsable', '-J', 'bench-poll-ref', '-o', '/dev/null', `--array=0-${TASKS_PER_ARRAY - 1}`, '--wrap', 'true'], { timeoutMs: 60_000 });
+      const id = /^(\d+)/.exec(r.stdout.trim())?.[1];
+      if (r.code === 0 && id !== undefined) return void ids.push(id);
+      if (attempt >= 5) throw new Error(`sbatch failed (${r.code}): ${r.stderr.slice(0, 300)}`);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  };
   try {
-    if (ids.length !== arrays) throw new Error(`submitted ${ids.length} of ${arrays} arrays`);
+    for (let i = 0; i < arrays; i++) await submitOne();
     const argv = squeueArgv(ctx, { jobIds: ids, expandArrays: true });
     const listed = (await t.exec(argv, { timeoutMs: 120_000 })).stdout.split('\u001e\n').length - 1;
     const times: number[] = [];
