@@ -27,8 +27,10 @@ export function submitWithOptionsCommand(services: Services) {
 }
 
 export async function submitWith(services: Services, options: SubmitCommandOptions): Promise<SubmitOutcome> {
+  const started = Date.now();
   try {
     const prepared = await prepareSubmission(services, options);
+    const preparedAt = Date.now();
     await confirmWithinLimits(prepared, options);
     const { session, job } = prepared;
     const sync = folderSyncFor(prepared);
@@ -58,7 +60,8 @@ export async function submitWith(services: Services, options: SubmitCommandOptio
     // Only a cluster that took the job becomes the one the next click goes to.
     await rememberCluster(services, cluster);
     const overrides = job.overrides.length ? describeFileOverrides(job.overrides, prepared.fileOptions) : undefined;
-    logger.info(`[${cluster}] submitted ${job.scriptName} as job ${jobId} in ${result.workDir}${overrides ? ` with ${overrides}` : ''}`);
+    // Where the seconds of a submit go (prepare: file, cluster, templates, sinfo; then upload + sbatch).
+    logger.info(`[${cluster}] submitted ${job.scriptName} as job ${jobId} in ${result.workDir}${overrides ? ` with ${overrides}` : ''} (${Date.now() - started} ms: prepared in ${preparedAt - started} ms, uploaded and sbatch in ${Date.now() - preparedAt} ms)`);
     // sbatch's answer was lost but the job was found by its marker: say so with the usual note.
     void afterSubmit(services, cluster, jobId, result.warnings, [overrides ? `With ${overrides}.` : undefined, result.recovered].filter(Boolean).join(' ') || undefined);
     for (const note of synced?.notes ?? []) void vscode.window.showWarningMessage(`Folder sync: ${note}`);
@@ -74,17 +77,15 @@ async function afterSubmit(services: Services, cluster: string, jobId: string, w
   // Poll now and fast until the job leaves PENDING: the tree and the status bar show it start within seconds.
   session?.expectJob(jobId);
   void session?.awaitChange([jobId], 'started');
-  const all = await vscode.commands.getCommands(true);
-  if (all.includes('slurm.revealJob')) {
-    void Promise.resolve(vscode.commands.executeCommand('slurm.revealJob', cluster, jobId)).catch((err: unknown) => logger.debug(`revealJob: ${errorMessage(err)}`));
-  }
-  const canFollow = all.includes('slurm.followLog');
-  const followsItself = canFollow && vscode.workspace.getConfiguration('slurm.submit').get<boolean>('followLog', true);
+  // Both commands are this extension's own (registered at activation): no getCommands round trip
+  // before the toast. The log first: its follow starts watching the job at once.
+  const followsItself = vscode.workspace.getConfiguration('slurm.submit').get<boolean>('followLog', true);
   if (followsItself) {
     void Promise.resolve(vscode.commands.executeCommand('slurm.followLog', { profileName: cluster, jobId })).catch((err: unknown) => logger.debug(`followLog: ${errorMessage(err)}`));
   }
+  void Promise.resolve(vscode.commands.executeCommand('slurm.revealJob', cluster, jobId)).catch((err: unknown) => logger.debug(`revealJob: ${errorMessage(err)}`));
   // Offer only what is not already happening: the log is followed by itself when the setting is on.
-  const actions = canFollow && !followsItself ? ['Follow log', 'Cancel job'] : ['Cancel job'];
+  const actions = !followsItself ? ['Follow log', 'Cancel job'] : ['Cancel job'];
   const note = `${warnings.length ? ` (sbatch: ${warnings.join(' ')})` : ''}${recovered ? ` ${recovered}` : ''}`;
   const choice = await vscode.window.showInformationMessage(`Submitted job ${jobId} to ${cluster}.${note}`, ...actions);
   if (choice === 'Follow log') void vscode.commands.executeCommand('slurm.followLog', { profileName: cluster, jobId });
