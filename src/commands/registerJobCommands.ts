@@ -12,6 +12,7 @@ import { revealJobCommand } from './revealJob';
 import { scontrolJobActionCommand } from './scontrolJobAction';
 import { setNotificationWebhookCommand } from './setNotificationWebhook';
 import { refreshJobDetailsCommand, showJobDetailsCommand } from './showJobDetails';
+import { showEfficiencyCommand } from './showEfficiency';
 import { watchJobCommand } from './watchJob';
 import { whyPendingCommand } from './whyPending';
 
@@ -31,6 +32,7 @@ export function registerJobCommands(history: JobHistory) {
       ['slurm.filterJobs', filterJobsCommand(services)],
       ['slurm.clearFilter', clearFilterCommand(services)],
       ['slurm.whyPending', whyPendingCommand(services)],
+      ['slurm.showEfficiency', showEfficiencyCommand(services)],
       ['slurm.watchJob', watchJobCommand(services, history, true)],
       ['slurm.unwatchJob', watchJobCommand(services, history, false)],
       ['slurm.notifications.setWebhook', setNotificationWebhookCommand(services.context.secrets)],
