@@ -48,7 +48,10 @@ async function pickWindow(): Promise<HistoryWindow | undefined> {
     value: weekAgo,
     validateInput: (text) => {
       const parsed = parseHistoryWindow({ kind: 'since', date: text.trim() });
-      return parsed.ok ? undefined : `Not a date: ${parsed.problem}.`;
+      if (!parsed.ok) return `Not a date: ${parsed.problem}.`;
+      // sacct refuses a start after now ("Start time ... requested is after end time"); say it here.
+      const tomorrow = new Date(Date.now() + 86400_000).toISOString().slice(0, 10);
+      return text.trim() > tomorrow ? 'That day has not come yet: choose a day in the past.' : undefined;
     },
   });
   if (date === undefined) return undefined;

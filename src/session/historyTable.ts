@@ -128,6 +128,17 @@ export const historyQuerySchema = z.object({
 });
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;
 
+/** Everything the history page may send the extension; anything else is dropped. */
+export const historyPageMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('query'), query: historyQuerySchema }),
+  z.object({ type: z.literal('export'), query: historyQuerySchema }),
+  // A job id as sacct prints it (123, 123_4, 123+0): it becomes an argument of scontrol.
+  z.object({ type: z.literal('open'), jobId: z.string().regex(/^[0-9][0-9_+[\]%,-]*$/).max(100) }),
+  z.object({ type: z.literal('rendered'), rows: z.number().int().nonnegative() }),
+]);
+export type HistoryPageMessage = z.infer<typeof historyPageMessageSchema>;
+
 export function filterRows(rows: readonly HistoryRow[], q: Pick<HistoryQuery, 'groups' | 'text' | 'partition'>): HistoryRow[] {
   const groups = q.groups && q.groups.length > 0 ? new Set(q.groups) : undefined;
   const text = q.text?.trim().toLowerCase() ?? '';

@@ -11,20 +11,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { z } from 'zod';
 import { errorMessage } from '../core/errors';
 import { logger } from '../core/logger';
-import { historyCsv, historyQuerySchema, historyView, queryRows, type HistoryQuery, type HistoryRow } from '../session/historyTable';
+import { historyCsv, historyPageMessageSchema, historyQuerySchema, historyView, queryRows, type HistoryPageMessage, type HistoryQuery, type HistoryRow } from '../session/historyTable';
 
-/** Everything the page may say; anything else is dropped (and logged). */
-const pageMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('query'), query: historyQuerySchema }),
-  z.object({ type: z.literal('export'), query: historyQuerySchema }),
-  z.object({ type: z.literal('open'), jobId: z.string().regex(/^[0-9][0-9_+[\]%,-]*$/).max(100) }),
-  z.object({ type: z.literal('rendered'), rows: z.number().int().nonnegative() }),
-]);
-type PageMessage = z.infer<typeof pageMessageSchema>;
 
 export interface HistoryContent {
   cluster: string;
@@ -77,12 +67,12 @@ export class HistoryPanel implements vscode.Disposable {
   }
 
   private async onMessage(raw: unknown): Promise<void> {
-    const parsed = pageMessageSchema.safeParse(raw);
+    const parsed = historyPageMessageSchema.safeParse(raw);
     if (!parsed.success) {
       logger.warn(`Job history page sent a message we do not read: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
       return;
     }
-    const m: PageMessage = parsed.data;
+    const m: HistoryPageMessage = parsed.data;
     switch (m.type) {
       case 'ready':
         this.post();

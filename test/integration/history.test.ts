@@ -113,6 +113,13 @@ describe('job history (live, every bed)', { timeout: 400_000 }, () => {
         assert.ok(ok.end !== undefined && Date.parse(ok.end) > Date.now() - 3600_000, `ended within the hour: ${ok.end}`);
       });
 
+      it('a "since a date" window (the cluster\'s today) has both jobs too', async () => {
+        const today = (await sshRun('date +%F', { bed: z.bed })).stdout.trim();
+        const answer = await loadHistory(z.t, await clusterContext(z.t, {}), { kind: 'since', date: today }, { timeoutMs: 120_000 });
+        assert.ok(answer.available);
+        for (const id of [z.okId, z.failId]) assert.ok(answer.jobs.some((j) => j.id.text === String(id)), `job ${id} since ${today}`);
+      });
+
       it('the names keep their comma; slurmdbd stores the double quote as a backtick', () => {
         assert.equal(row(z.okId).name, z.okName.replaceAll('"', '`'));
         assert.equal(row(z.failId).name, z.failName.replaceAll('"', '`'));

@@ -12,7 +12,7 @@ import { describeWindow, historyListingCall, historySelection, historyUsageArgv,
 import { FIELD_SEP } from '../../src/slurm/records';
 import { sacctWindowArgv } from '../../src/slurm/sacctWindow';
 import type { ExecResult } from '../../src/transport/types';
-import { filterRows, historyCsv, historyQuerySchema, historyRows, historyView, HISTORY_COLUMNS, parseCsv, sortRows, stateGroup, type HistoryRow } from '../../src/session/historyTable';
+import { filterRows, historyCsv, historyPageMessageSchema, historyQuerySchema, historyRows, historyView, HISTORY_COLUMNS, parseCsv, sortRows, stateGroup, type HistoryRow } from '../../src/session/historyTable';
 
 const fixture = (version: string, name: string) => readFileSync(join(__dirname, '..', 'fixtures', `slurm-${version}`, 'history', name), 'utf8');
 const ctx = { utcOffsetMinutes: 0, user: 'slurmuser' };
@@ -194,5 +194,23 @@ describe('history view (what the panel draws)', () => {
     assert.equal(stateGroup('NODE_FAIL'), 'failed');
     assert.equal(stateGroup('PREEMPTED'), 'cancelled');
     assert.equal(stateGroup('TIMEOUT'), 'timeout');
+  });
+});
+
+describe('messages from the history page', () => {
+  it('reads the ones it knows, defaults the sort, and drops anything else', () => {
+    const q = historyPageMessageSchema.parse({ type: 'query', query: { text: 'abc', groups: ['failed'] } });
+    assert.deepEqual(q, { type: 'query', query: { text: 'abc', groups: ['failed'], sort: 'end', descending: true } });
+    assert.equal(historyPageMessageSchema.parse({ type: 'open', jobId: '123_4' }).type, 'open');
+    for (const bad of [
+      { type: 'open', jobId: '123; rm -rf ~' },
+      { type: 'open', jobId: '--help' },
+      { type: 'export', query: { sort: 'evil' } },
+      { type: 'query', query: { text: 'x'.repeat(501) } },
+      { type: 'run', command: 'x' },
+      null,
+    ]) {
+      assert.equal(historyPageMessageSchema.safeParse(bad).success, false, JSON.stringify(bad));
+    }
   });
 });
