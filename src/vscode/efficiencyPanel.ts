@@ -5,8 +5,8 @@
  * from media/efficiency, no remote content, and the page sets text with textContent only.
  * One panel, reused: showing another job replaces the figures.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewPage } from './webviewPage';
 import type { EfficiencyView } from '../session/efficiency';
 
 export class EfficiencyPanel implements vscode.Disposable {
@@ -73,23 +73,5 @@ export class EfficiencyPanel implements vscode.Disposable {
 }
 
 function html(webview: vscode.Webview, mediaRoot: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'efficiency.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'efficiency.css'));
-  // The bars' widths are set through element.style (CSSOM), which style-src does not govern.
-  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource}`, `font-src ${webview.cspSource}`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Job efficiency</title>
-</head>
-<body>
-<main id="root"><p class="state">Reading accounting…</p></main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+  return webviewPage(webview, mediaRoot, { script: 'efficiency.js', style: 'efficiency.css', title: 'Job efficiency', body: '<main id="root"><p class="state">Reading accounting…</p></main>' });
 }

@@ -12,8 +12,8 @@
  * through the command `slurm.submitForm.testHook`: it reads the last view and what the page reports
  * it drew, and feeds messages into the same handler the page's messages go through.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewPage } from './webviewPage';
 import { CancelledError, errorMessage } from '../core/errors';
 import { logger } from '../core/logger';
 import type { HeaderTemplate } from '../templates/templateStore';
@@ -168,10 +168,6 @@ class SubmitFormPanel {
   }
 
   private html(webview: vscode.Webview, mediaRoot: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'submitForm.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'submitForm.css'));
-    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource}`, `font-src ${webview.cspSource}`].join('; ');
     const { fileName, cluster } = this.request.setup;
     const rows = FORM_FIELDS.map((f) => {
       const t = FIELD_TEXT[f];
@@ -184,17 +180,7 @@ class SubmitFormPanel {
   <div class="msg note" id="n-${f}"></div>
 </div>`;
     }).join('\n');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Submit ${escapeHtml(fileName)}</title>
-</head>
-<body>
-<header><h1>Submit <span class="file">${escapeHtml(fileName)}</span> to <span class="cluster">${escapeHtml(cluster)}</span></h1></header>
+    return webviewPage(webview, mediaRoot, { script: 'submitForm.js', style: 'submitForm.css', title: `Submit ${escapeHtml(fileName)}`, body: `<header><h1>Submit <span class="file">${escapeHtml(fileName)}</span> to <span class="cluster">${escapeHtml(cluster)}</span></h1></header>
 <main>
 <form id="form" class="fields" autocomplete="off" novalidate>
   <div class="field" id="template-row" hidden>
@@ -218,10 +204,7 @@ ${rows}
   <div id="preview-error" class="msg error"></div>
   <pre id="script"></pre>
 </section>
-</main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+</main>` });
   }
 }
 

@@ -5,8 +5,8 @@
  * content, and the script builds the DOM with textContent only (cluster and reason texts are data,
  * never markup).
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewPage } from './webviewPage';
 import type { ResourcesMonitor } from '../resources/monitor';
 import { utilisationCluster, type UtilisationCluster } from '../resources/utilisation';
 
@@ -96,30 +96,13 @@ export class UtilisationPanel implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview, mediaRoot: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'utilisation.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'utilisation.css'));
-    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource}`, `font-src ${webview.cspSource}`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Slurm Utilisation</title>
-</head>
-<body>
-<header class="top">
+    return webviewPage(webview, mediaRoot, { script: 'utilisation.js', style: 'utilisation.css', title: 'Slurm Utilisation', body: `<header class="top">
   <h1>Cluster utilisation</h1>
   <div class="legend" aria-label="Legend">
     <span><i class="sw used"></i>in use</span><span><i class="sw partial"></i>mixed</span><span><i class="sw down"></i>down / drained</span><span><i class="sw free"></i>free</span>
   </div>
   <button id="refresh" type="button" title="Read the figures again now">Refresh</button>
 </header>
-<main id="root"><p class="muted">Reading partitions and nodes…</p></main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+<main id="root"><p class="muted">Reading partitions and nodes…</p></main>` });
   }
 }
