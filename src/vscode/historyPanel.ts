@@ -1,19 +1,19 @@
 /**
  * Job history of one cluster over one window: a webview panel with a table (filter box, state
  * chips, partition choice, sortable columns), an "Export CSV…" button and rows that open the job's
- * details. Locked down like the efficiency panel: a CSP allowing only our stylesheet and one
- * nonce'd script from media/history, no remote content, text set with textContent only.
+ * details. Locked down like the other panels (webviewPage.ts: a CSP allowing only our stylesheet and
+ * one nonce'd script from media/history, no remote content); the page sets text with textContent only.
  *
  * The page is a thin view: it sends the query (zod-validated here), the host filters and sorts with
  * session/historyTable.ts and posts back what to draw; the export writes the same query's rows, all
  * of them, not only the ones drawn. Each Show Job History opens its own panel, so two windows or two
  * clusters can sit side by side.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import { logger } from '../core/logger';
 import { historyCsv, historyPageMessageSchema, historyQuerySchema, historyView, queryRows, type HistoryPageMessage, type HistoryQuery, type HistoryRow } from '../session/historyTable';
+import { webviewPage } from './webviewPage';
 
 
 export interface HistoryContent {
@@ -121,21 +121,11 @@ export class HistoryPanel implements vscode.Disposable {
 }
 
 function html(webview: vscode.Webview, mediaRoot: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'history.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'history.css'));
-  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource}`, `font-src ${webview.cspSource}`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Job history</title>
-</head>
-<body>
-<header>
+  return webviewPage(webview, mediaRoot, {
+    script: 'history.js',
+    style: 'history.css',
+    title: 'Job history',
+    body: `<header>
   <h1 id="title">Job history</h1>
   <p id="summary" class="summary" aria-live="polite">Reading accounting…</p>
   <div class="controls">
@@ -148,8 +138,6 @@ function html(webview: vscode.Webview, mediaRoot: vscode.Uri): string {
 <main>
   <table id="table"><thead><tr id="head"></tr></thead><tbody id="body"></tbody></table>
   <p id="more" class="summary"></p>
-</main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+</main>`,
+  });
 }
