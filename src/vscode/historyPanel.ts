@@ -15,7 +15,6 @@ import { logger } from '../core/logger';
 import { historyCsv, historyPageMessageSchema, historyQuerySchema, historyView, queryRows, type HistoryPageMessage, type HistoryQuery, type HistoryRow } from '../session/historyTable';
 import { webviewPage } from './webviewPage';
 
-
 export interface HistoryContent {
   cluster: string;
   /** "last 7 days". */
