@@ -13,6 +13,7 @@ import { scontrolJobActionCommand } from './scontrolJobAction';
 import { setNotificationWebhookCommand } from './setNotificationWebhook';
 import { refreshJobDetailsCommand, showJobDetailsCommand } from './showJobDetails';
 import { showEfficiencyCommand } from './showEfficiency';
+import { showJobHistoryCommand } from './showJobHistory';
 import { watchJobCommand } from './watchJob';
 import { whyPendingCommand } from './whyPending';
 
@@ -33,6 +34,7 @@ export function registerJobCommands(history: JobHistory) {
       ['slurm.clearFilter', clearFilterCommand(services)],
       ['slurm.whyPending', whyPendingCommand(services)],
       ['slurm.showEfficiency', showEfficiencyCommand(services)],
+      ['slurm.showJobHistory', showJobHistoryCommand(services)],
       ['slurm.watchJob', watchJobCommand(services, history, true)],
       ['slurm.unwatchJob', watchJobCommand(services, history, false)],
       ['slurm.notifications.setWebhook', setNotificationWebhookCommand(services.context.secrets)],

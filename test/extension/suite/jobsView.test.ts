@@ -180,4 +180,40 @@ suite('Jobs view against the bundled cluster', function () {
       await vscode.workspace.getConfiguration('slurm').update('pollIntervalSeconds', undefined, vscode.ConfigurationTarget.Global);
     }
   });
+
+  test('Why Is This Job Pending? and Show Job Efficiency answer from the real cluster', async () => {
+    const held = await sshRun(`sbatch --parsable -H -J 'wb why ${Date.now()}' -t 3 --wrap 'sleep 1'`, { bed });
+    assert.equal(held.code, 0, held.stderr);
+    const heldId = held.stdout.trim();
+    submitted.push(heldId);
+    const done = await sshRun(`sbatch --parsable -J 'wb eff ${Date.now()}' --mem=256M -t 3 --wrap 'sleep 3'`, { bed });
+    assert.equal(done.code, 0, done.stderr);
+    const doneId = done.stdout.trim();
+    submitted.push(doneId);
+    await waitFor('the held job listed', async () => { await api.refresh(); return bundledJobs().find((j) => j.id === heldId); });
+    const why = await vscode.commands.executeCommand<{ code: string; summary: string; advice: { action?: string }[] }>('slurm.whyPending', { cluster: 'bundled', jobId: heldId }, undefined, { modal: false });
+    assert.equal(why?.code, 'JobHeldUser');
+    assert.match(why?.summary ?? '', /held/);
+    assert.deepEqual(why?.advice.map((a) => a.action), ['release']);
+    const rendered = (await api.jobsTreeItems?.()) ?? [];
+    assert.ok(rendered.some((i) => i.label.startsWith(`${heldId} `) && /job:pending/.test(i.contextValue ?? '')), 'its menu offers Why Pending (viewItem job:pending)');
+
+    await waitFor('the finished job confirmed by sacct', async () => { await api.refresh(); return bundledJobs().find((j) => j.id === doneId && j.state === 'COMPLETED' && j.source === 'sacct'); }, 120_000, 2000);
+    const eff = await waitFor('its efficiency (accounting may lag)', async () => {
+      const e = await vscode.commands.executeCommand<{ jobId: string; state: string; memory?: { requestedMb: number }; time?: { elapsedSeconds: number } }>('slurm.showEfficiency', { cluster: 'bundled', jobId: doneId }, undefined, { panel: true });
+      return e?.memory ? e : undefined;
+    }, 60_000, 3000);
+    assert.equal(eff.jobId, doneId);
+    assert.equal(eff.state, 'COMPLETED');
+    assert.equal(eff.memory?.requestedMb, 256);
+    assert.ok((eff.time?.elapsedSeconds ?? 0) >= 3);
+    await takeScreenshot('efficiency-panel');
+
+    // Job History for the last day: one window of sacct, the finished job with its efficiency columns.
+    const rows = await vscode.commands.executeCommand<{ jobId: string; state: string }[]>('slurm.showJobHistory', 'bundled', { window: { kind: 'days', days: 1 } });
+    const row = rows?.find((r) => r.jobId === doneId);
+    assert.ok(row, `job ${doneId} in the 1-day history (${rows?.length ?? 0} rows)`);
+    assert.equal(row.state, 'COMPLETED');
+    await takeScreenshot('job-history-panel');
+  });
 });
