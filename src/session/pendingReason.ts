@@ -17,6 +17,8 @@ export interface PendingFacts {
   partition?: { name: string; maxTime?: string; nodeCount?: number; state?: string };
   /** Jobs of this user running now (for QOS/association job limits). */
   runningJobs?: number;
+  /** Reservations now or ahead on the cluster, described ("Maintenance reservation m on node1 from … to …"). */
+  reservations?: readonly string[];
   /** The QOS's own limits, when sacctmgr answered. */
   qos?: { name: string; maxJobsPerUser?: number; maxSubmitPerUser?: number; maxWall?: string; maxTresPerUser?: string };
 }
@@ -161,6 +163,7 @@ export function explainPending(job: Job, facts: PendingFacts = {}): PendingExpla
       break;
     case 'Reservation':
       out.summary = 'It waits for its advanced reservation to begin, or for room inside it.';
+      for (const r of facts.reservations ?? []) out.facts.push(`${r}.`);
       break;
     case 'ReqNodeNotAvail':
       out.summary = 'Some nodes it could run on are unavailable (down, drained or reserved, e.g. for maintenance)';
@@ -170,6 +173,7 @@ export function explainPending(job: Job, facts: PendingFacts = {}): PendingExpla
       } else if (detail) {
         out.summary += ` — ${detail}.`;
       } else out.summary += '.';
+      for (const r of facts.reservations ?? []) out.facts.push(`${r}.`);
       out.advice.push({ text: `A time limit${job.timeLimit ? ` shorter than ${job.timeLimit}` : ''} that ends before a reservation begins lets it run now; otherwise it starts when the nodes return.` });
       break;
     case 'PartitionTimeLimit':

@@ -1,10 +1,12 @@
 /**
  * "Why Pending?": gathers the facts behind a pending job's reason with as few calls as it can —
  * one `squeue --start` (expected start, QOS, the reason as of now); sinfo only for partition
- * reasons, sacctmgr only for QOS/association limits — and explains them (pendingReason.ts).
+ * reasons, `scontrol show reservation` only for node/reservation reasons, sacctmgr only for
+ * QOS/association limits — and explains them (pendingReason.ts).
  * Dependencies and running jobs come from the job list the view already has. VS Code-free.
  */
 import { durationSeconds, formatDuration, qosCall, runCall, sinfoCall, type RunCallOptions } from '../slurm';
+import { describeReservation, scontrolShowReservationsCall } from '../resources/reservations';
 import { squeueStartCall } from '../slurm/squeueStart';
 import type { Transport } from '../transport/types';
 import type { JobRow } from './jobRow';
@@ -33,6 +35,11 @@ export async function whyPending(transport: Transport, row: JobRow, known: reado
       const maxTime = durationSeconds(p.timeLimit) !== undefined || p.timeLimit.kind === 'unlimited' ? formatDuration(p.timeLimit) : undefined;
       facts.partition = { name: p.name, maxTime, nodeCount: p.nodes.length, state: p.available };
     }
+  }
+  if (code === 'ReqNodeNotAvail' || code === 'Reservation') {
+    const reservations = await runCall(transport, scontrolShowReservationsCall(ctx.utcOffsetMinutes), options).catch(() => []);
+    const now = facts.now ?? Date.now();
+    facts.reservations = reservations.filter((r) => r.end.getTime() > now).sort((a, b) => a.start.getTime() - b.start.getTime()).slice(0, 3).map((r) => describeReservation(r));
   }
   if (/^(QOS|Assoc)/.test(code)) {
     facts.runningJobs = known.filter((k) => stateLook(k.state).group === 'running').length;
