@@ -237,6 +237,70 @@ test('right-click a job → Cancel Job: a modal in plain words; Keep Running lea
 // In a remote window (code-server) VS Code lists a machine-overridable setting only under the Remote
 // tab: the User tab says "No Settings Found" for slurm.profiles (issue 18's finding). The setting's
 // description names the tabs; this checks that the Remote tab finds it and shows that text.
+test('right-click: Why Is This Job Pending? on a held job, Show Job Efficiency on a finished one; Job History from the view\'s title', { timeout: 240_000 }, async () => {
+  const bed = readBed();
+  const held = await sshRun(`sbatch --parsable -H -J ui-why -t 5 --wrap 'sleep 1'`, { bed });
+  const done = await sshRun(`sbatch --parsable -J ui-eff --mem=256M -t 5 --wrap 'sleep 2'`, { bed });
+  assert.equal(held.code, 0, held.stderr);
+  assert.equal(done.code, 0, done.stderr);
+  const heldId = held.stdout.trim();
+  const doneId = done.stdout.trim();
+  try {
+    await until(async () => (await sshRun(`sacct -X -n -j ${doneId} -o State%20`, { bed })).stdout.trim() === 'COMPLETED', 90_000, `job ${doneId} completed in accounting`);
+    await runCommand('Slurm: Refresh Jobs');
+    const sidebarRow = (text: string) => page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+    // A context menu ignores a click in its first moments (against accidental picks): wait, then click.
+    const pickFromMenu = async (label: string) => {
+      const item = page.locator('.context-view .monaco-menu .action-item').filter({ has: page.locator('.action-label', { hasText: label }) }).first();
+      await item.waitFor({ state: 'visible' });
+      await page.waitForTimeout(400);
+      await item.click();
+    };
+
+    // Why pending: the held job's menu, a modal in plain words with the button that fixes it.
+    await sidebarRow(`${heldId} ui-why`).waitFor({ state: 'visible', timeout: 60_000 });
+    const whyClicked = Date.now();
+    await sidebarRow(`${heldId} ui-why`).click({ button: 'right' });
+    await pickFromMenu('Why Is This Job Pending?');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 }).catch(async (err: unknown) => {
+      await shot('demo-why-pending-failed');
+      throw err;
+    });
+    const words = (await dialog.textContent()) ?? '';
+    assert.match(words, new RegExp(`Job ${heldId} \\(ui-why\\) is pending: It is held`));
+    assert.match(words, /Release it to let it start/);
+    console.log(`# demo: right-click → Why Is This Job Pending? answered in ${((Date.now() - whyClicked) / 1000).toFixed(1)} s (2 clicks)`);
+    await shot('demo-why-pending');
+    await dialog.locator('.monaco-button', { hasText: 'Release Job' }).click();
+    await until(async () => (await sshRun(`squeue -h -j ${heldId} -o %r`, { bed })).stdout.trim() !== 'JobHeldUser', 30_000, 'the job released by the dialog\'s button');
+
+    // Efficiency: the finished job under Recently finished.
+    const finished = page.locator('.part.sidebar .monaco-list-row', { hasText: 'Recently finished' }).first();
+    if ((await finished.getAttribute('aria-expanded')) === 'false') await finished.click();
+    await sidebarRow(`${doneId} ui-eff`).waitFor({ state: 'visible', timeout: 60_000 });
+    await sidebarRow(`${doneId} ui-eff`).click({ button: 'right' });
+    await pickFromMenu('Show Job Efficiency');
+    const panel = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+    await panel.locator('.bar-row').first().waitFor({ state: 'visible', timeout: 60_000 });
+    const text = (await panel.locator('body').textContent()) ?? '';
+    assert.match(text, /Memory/i);
+    assert.match(text, /256 MB/);
+    await shot('demo-efficiency');
+
+    // History: the Jobs view's title button, then the window.
+    await page.locator('.part.sidebar .pane-header', { hasText: 'Jobs' }).hover();
+    await page.locator('.part.sidebar .actions-container .action-label[aria-label="Show Job History"]').first().click();
+    await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    const history = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+    await history.locator('tr', { hasText: doneId }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await shot('demo-job-history');
+  } finally {
+    await sshRun(`scancel ${heldId}`, { bed });
+  }
+});
+
 test('Settings: slurm.profiles is found under the Remote tab, and says where profiles live', { timeout: 120_000 }, async () => {
   await runCommand('Preferences: Open Settings (UI)');
   // The search box (a small editor) has the focus when Settings opens.
