@@ -240,15 +240,16 @@ test('right-click a job → Cancel Job: a modal in plain words; Keep Running lea
 test('right-click: Why Is This Job Pending? on a held job, Show Job Efficiency on a finished one; Job History from the view\'s title', { timeout: 240_000 }, async () => {
   const bed = readBed();
   const held = await sshRun(`sbatch --parsable -H -J ui-why -t 5 --wrap 'sleep 1'`, { bed });
-  const done = await sshRun(`sbatch --parsable -J ui-eff --mem=256M -t 5 --wrap 'sleep 2'`, { bed });
+  // Long enough to be seen running: the Jobs view lists a job that ends only once a poll has seen it queued.
+  const done = await sshRun(`sbatch --parsable -J ui-eff --mem=256M -t 5 --wrap 'sleep 10'`, { bed });
   assert.equal(held.code, 0, held.stderr);
   assert.equal(done.code, 0, done.stderr);
   const heldId = held.stdout.trim();
   const doneId = done.stdout.trim();
   try {
-    await until(async () => (await sshRun(`sacct -X -n -j ${doneId} -o State%20`, { bed })).stdout.trim() === 'COMPLETED', 90_000, `job ${doneId} completed in accounting`);
     await runCommand('Slurm: Refresh Jobs');
     const sidebarRow = (text: string) => page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+    await sidebarRow(`${doneId} ui-eff`).waitFor({ state: 'visible', timeout: 60_000 });
     // A context menu ignores a click in its first moments (against accidental picks): wait, then click.
     const pickFromMenu = async (label: string) => {
       const item = page.locator('.context-view .monaco-menu .action-item').filter({ has: page.locator('.action-label', { hasText: label }) }).first();
@@ -276,10 +277,18 @@ test('right-click: Why Is This Job Pending? on a held job, Show Job Efficiency o
     await until(async () => (await sshRun(`squeue -h -j ${heldId} -o %r`, { bed })).stdout.trim() !== 'JobHeldUser', 30_000, 'the job released by the dialog\'s button');
 
     // Efficiency: the finished job under Recently finished.
+    await until(async () => (await sshRun(`sacct -X -n -j ${doneId} -o State%20`, { bed })).stdout.trim() === 'COMPLETED', 90_000, `job ${doneId} completed in accounting`);
+    // Under Recently finished (expanded if it is not), after a refresh that has seen the job end.
     const finished = page.locator('.part.sidebar .monaco-list-row', { hasText: 'Recently finished' }).first();
-    if ((await finished.getAttribute('aria-expanded')) === 'false') await finished.click();
-    await sidebarRow(`${doneId} ui-eff`).waitFor({ state: 'visible', timeout: 60_000 });
-    await sidebarRow(`${doneId} ui-eff`).click({ button: 'right' });
+    const doneRow = page.locator('.part.sidebar .monaco-list-row', { hasText: `${doneId} ui-eff` }).filter({ hasText: 'COMPLETED' }).first();
+    await until(async () => {
+      if (await doneRow.isVisible()) return true;
+      if ((await finished.isVisible()) && (await finished.getAttribute('aria-expanded')) !== 'true') await finished.click();
+      else await runCommand('Slurm: Refresh Jobs');
+      await page.waitForTimeout(1000);
+      return false;
+    }, 90_000, `job ${doneId} under Recently finished`);
+    await doneRow.click({ button: 'right' });
     await pickFromMenu('Show Job Efficiency');
     const panel = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
     await panel.locator('.bar-row').first().waitFor({ state: 'visible', timeout: 60_000 });
