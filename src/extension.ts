@@ -8,6 +8,7 @@ import { openSettingsCommand } from './commands/openSettings';
 import { refreshCommand } from './commands/refresh';
 import { registerResources } from './commands/resourcesFeature';
 import { registerLogs } from './vscode/logFeature';
+import { registerPortForwards } from './vscode/portForwardFeature';
 import { showLogCommand } from './commands/showLog';
 import { parseProfiles, type Profile } from './config/profile';
 import { GENERAL_SETTING_KEYS, parseGeneralSettings, pollerTiming, type GeneralSettings } from './config/settings';
@@ -113,7 +114,8 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
   const services: Services = { context, registry, channel, jobsTree: tree, jobsView: view, settings: () => settings };
   // Each feature registers its own commands, views and providers here, one line each.
   let logs: SlurmWorkbenchApi['logs'];
-  const features: ((services: Services) => void)[] = [registerJobCommands(history), registerProfileCommands, registerResources, (s) => void (logs = registerLogs(s)), registerSubmit, registerOnboarding];
+  let forwards: SlurmWorkbenchApi['forwards'];
+  const features: ((services: Services) => void)[] = [registerJobCommands(history), registerProfileCommands, registerResources, (s) => void (logs = registerLogs(s)), registerSubmit, registerOnboarding, (s) => void (forwards = registerPortForwards(s))];
   for (const register of features) register(services);
   // A job's item offers Stop Following / Stop Watching only while that is the case.
   tree.setMarks((cluster, jobId) => ({
@@ -134,6 +136,7 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
       await registry.refreshAll();
     },
     logs,
+    forwards,
     jobsTreeItems: () => renderTree(tree),
     statusBarText: () => statusBar.text,
   };

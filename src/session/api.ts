@@ -2,6 +2,7 @@
  * What `activate()` returns: a small, read-mostly API for other extensions and for our own tests
  * inside VS Code (they check the Jobs view's model against the real cluster through it).
  */
+import type { ForwardsApi } from '../forward/forwardsApi';
 import type { LogsApi } from '../logs/logsApi';
 import type { ClusterSnapshot } from './clusterSession';
 
@@ -16,6 +17,8 @@ export interface SlurmWorkbenchApi {
   statusBarText?(): string;
   /** Followed job logs and their channels. */
   logs?: LogsApi;
+  /** Forwarded ports. */
+  forwards?: ForwardsApi;
 }
 
 export interface RenderedTreeItem {
