@@ -23,6 +23,7 @@ const testFiles: ReadonlyArray<() => Promise<unknown>> = [
   () => import('./submitOneClick.test.js'),
   () => import('./submitForm.test.js'),
   () => import('./walkthrough.test.js'),
+  () => import('./forward.test.js'),
 ];
 
 export function resultsFile(): string {
