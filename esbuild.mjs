@@ -88,6 +88,39 @@ export function vendorBuild(name, outdir, options) {
   };
 }
 
+/**
+ * `vscode` once: esbuild wraps an external CommonJS module in `__toESM` at every file that imports it,
+ * and each wrap copies every property of the API object into a fresh object (58 files × the whole API,
+ * most of the bundle's start-up time before this). Here `vscode` resolves to one ES module that reads the
+ * API once and re-exports the names our sources use (`vscode.X`), so all files share one namespace.
+ */
+export function vscodeOncePlugin(sourceDir = path.join(root, 'src')) {
+  const usedNames = () => {
+    const names = new Set();
+    const walk = (dir) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (/\.tsx?$/.test(entry.name)) for (const m of fs.readFileSync(file, 'utf8').matchAll(/\bvscode\.([A-Za-z_$][\w$]*)/g)) names.add(m[1]);
+      }
+    };
+    walk(sourceDir);
+    return [...names].sort();
+  };
+  return {
+    name: 'vscode-once',
+    setup(build) {
+      build.onResolve({ filter: /^vscode$/ }, (args) =>
+        args.namespace === 'vscode-once' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-once' });
+      build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({
+        contents: ['const api = require("vscode");', ...usedNames().map((n) => `export const ${n} = api.${n};`)].join('\n'),
+        loader: 'js',
+        resolveDir: root,
+      }));
+    },
+  };
+}
+
 function commonOptions(production) {
   return {
     bundle: true,
@@ -106,7 +139,7 @@ function commonOptions(production) {
 export function extensionBuilds({ production, outdir = path.join(root, 'dist'), metafile = false }) {
   const common = commonOptions(production);
   return [
-    { ...common, metafile, entryPoints: [path.join(root, 'src/extension.ts')], outfile: path.join(outdir, 'extension.js'), plugins: [zodEnglishOnly, lazyVendorPlugin()] },
+    { ...common, metafile, entryPoints: [path.join(root, 'src/extension.ts')], outfile: path.join(outdir, 'extension.js'), plugins: [zodEnglishOnly, lazyVendorPlugin(), vscodeOncePlugin()] },
     ...Object.keys(LAZY_PACKAGES).map((name) => vendorBuild(name, path.join(outdir, 'vendor'), common)),
   ];
 }
