@@ -5,6 +5,7 @@
  * call of its own. Returns the efficiency (scripted use and tests).
  */
 import * as vscode from 'vscode';
+import { logger } from '../core/logger';
 import { runAccountingCall } from '../slurm/accounting';
 import { usageCall } from '../slurm/efficiency';
 import { efficiencyMemory, efficiencyView, jobEfficiency, type Efficiency } from '../session/efficiency';
@@ -40,11 +41,13 @@ export function showEfficiencyCommand(services: Services) {
       const answer = await vscode.window.withProgress({ location: { viewId: 'slurm.jobs' } }, () =>
         runAccountingCall(session.transport, usageCall([row?.actionId ?? id]), { timeoutMs: services.settings().commandTimeoutSeconds * 1000 }));
       if (!answer.available) {
+        logger.warn(`[${session.profileName}] no efficiency for job ${id}: ${answer.notice}`);
         void vscode.window.showWarningMessage(`No efficiency for job ${id}: ${answer.notice}`);
         return undefined;
       }
       const usage = answer.value.find((u) => u.id.text === (row?.actionId ?? id)) ?? answer.value[0];
       if (!usage) {
+        logger.warn(`[${session.profileName}] sacct has no record of job ${id} for its efficiency`);
         void vscode.window.showWarningMessage(`sacct on ${session.profileName} has no record of job ${id} (it may be older than the accounting database keeps, or not ended yet).`);
         return undefined;
       }
