@@ -2,6 +2,7 @@
  * How a job state looks in the UI (codicon + theme colour id + context value), as plain data so it
  * is unit-testable; the view turns it into ThemeIcons.
  */
+import { durationSeconds, parseDuration } from '../slurm/duration';
 import type { JobRow } from './jobRow';
 
 export type StateGroup = 'running' | 'pending' | 'finished';
@@ -80,6 +81,29 @@ export function jobLabel(job: Pick<JobRow, 'id' | 'name'>): string {
   return `${job.id} ${name}`;
 }
 
+const BAR_CELLS = 5;
+
+function secondsOf(text: string): number | undefined {
+  try {
+    return durationSeconds(parseDuration(text));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The time a running job has used against its limit, as five cells ("▰▰▱▱▱" at 40 %): seen at a
+ * glance down the tree, where "1:02:03 / 2:00:00" has to be read. Undefined without a finite limit.
+ * A partly used cell counts as used, so a job near its limit shows a full bar before it is killed.
+ */
+export function timeUsedBar(elapsed: string, timeLimit: string): string | undefined {
+  const used = secondsOf(elapsed);
+  const limit = secondsOf(timeLimit);
+  if (used === undefined || limit === undefined || limit <= 0) return undefined;
+  const filled = Math.min(BAR_CELLS, Math.ceil((used / limit) * BAR_CELLS - 1e-9));
+  return '▰'.repeat(filled) + '▱'.repeat(BAR_CELLS - filled);
+}
+
 /**
  * Short description after the label: the state, then the one detail that matters for it (elapsed /
  * limit while running, why it waits while pending, the exit code of a failed job). Partition, nodes
@@ -89,7 +113,10 @@ export function jobDescription(job: JobRow): string {
   const parts: string[] = [job.state];
   const group = stateLook(job.state).group;
   if (group === 'running') {
-    if (job.elapsed) parts.push(job.timeLimit ? `${job.elapsed} / ${job.timeLimit}` : job.elapsed);
+    if (job.elapsed) {
+      const bar = job.timeLimit ? timeUsedBar(job.elapsed, job.timeLimit) : undefined;
+      parts.push(job.timeLimit ? `${bar ? `${bar} ` : ''}${job.elapsed} / ${job.timeLimit}` : job.elapsed);
+    }
   } else if (group === 'pending') {
     if (isHeld(job)) parts.push('held');
     else if (job.reason && job.reason !== 'None') parts.push(job.reason);

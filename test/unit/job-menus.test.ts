@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jobContextValue, jobDescription, jobLabel, LABEL_NAME_MAX } from '../../src/session/jobPresentation';
+import { jobContextValue, jobDescription, jobLabel, LABEL_NAME_MAX, timeUsedBar } from '../../src/session/jobPresentation';
 import type { JobRow } from '../../src/session/jobRow';
 import { cancelConfirmation } from '../../src/commands/jobActionWords';
 
@@ -81,12 +81,23 @@ test('the cancel dialog names the job(s) and its buttons say what they do', () =
   for (const w of [three, many]) assert.ok(![w.confirm, w.keep].includes('Cancel'), 'never a bare "Cancel" button');
 });
 
+test('the time-used bar: five cells of elapsed against the limit, a started cell counts, none without a finite limit', () => {
+  assert.equal(timeUsedBar('0:00', '10:00'), '▱▱▱▱▱');
+  assert.equal(timeUsedBar('0:01', '10:00'), '▰▱▱▱▱');
+  assert.equal(timeUsedBar('4:00', '10:00'), '▰▰▱▱▱');
+  assert.equal(timeUsedBar('1:00:00', '2:00:00'), '▰▰▰▱▱');
+  assert.equal(timeUsedBar('1-00:00:00', '1-00:00:00'), '▰▰▰▰▰');
+  assert.equal(timeUsedBar('2:05:00', '2:00:00'), '▰▰▰▰▰', 'over the limit (grace time) stays full');
+  for (const limit of ['UNLIMITED', 'N/A', 'Partition_Limit', '0:00', 'garbage']) assert.equal(timeUsedBar('1:00', limit), undefined, limit);
+});
+
 test('labels show id and a short name; the description starts with the state and stays short', () => {
   const long = row({ name: 'preprocess-imagenet-shards-with-augmentation-v2' });
   assert.equal(jobLabel(long), `5 ${long.name.slice(0, LABEL_NAME_MAX - 1)}…`);
   assert.ok(jobLabel(long).length <= 5 + LABEL_NAME_MAX);
   assert.equal(jobLabel(row({})), '5 train.py');
-  assert.equal(jobDescription(row({ partition: 'debug', elapsed: '1:02', timeLimit: '5:00', nodes: 'node1' })), 'RUNNING · 1:02 / 5:00');
+  assert.equal(jobDescription(row({ partition: 'debug', elapsed: '1:02', timeLimit: '5:00', nodes: 'node1' })), 'RUNNING · ▰▰▱▱▱ 1:02 / 5:00');
+  assert.equal(jobDescription(row({ elapsed: '1:02', timeLimit: 'UNLIMITED' })), 'RUNNING · 1:02 / UNLIMITED');
   assert.equal(jobDescription(row({ state: 'FAILED', partition: 'debug', exitCode: '3:0' })), 'FAILED · exit 3:0');
   assert.equal(jobDescription(row({ state: 'COMPLETED', exitCode: '0:0' })), 'COMPLETED');
 });

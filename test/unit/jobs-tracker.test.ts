@@ -131,7 +131,7 @@ test('presentation: context values drive the menus; descriptions show the state 
   assert.equal(jobContextValue(jobs.find((j) => j.id === '30704')!), 'job:finished hasLogs');
   assert.equal(jobDescription(byName('zoo begin later')), 'PENDING · BeginTime');
   assert.equal(jobDescription(byName('zoo user hold')), 'PENDING · held');
-  assert.match(jobDescription(byName('zoo gpu')), /^RUNNING · \d+:\d\d \/ 10:00$/);
+  assert.match(jobDescription(byName('zoo gpu')), /^RUNNING · [▰▱]{5} \d+:\d\d \/ 10:00$/);
 });
 
 test("tracker: each poll's one diff is the shown jobs' diff against the previous poll, by id", async () => {
