@@ -39,11 +39,16 @@ async function packMinimalExtension(dir: string): Promise<string> {
 }
 
 async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
+  // A busy window may drop the palette's first keystrokes: close it and ask again, as a person would.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    if (await row.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => attempt >= 3 ? Promise.reject(new Error(`the palette does not offer ${title}`)) : false)) break;
+    await page.keyboard.press('Escape');
+  }
   await page.keyboard.press('Enter');
 }
 
@@ -144,6 +149,8 @@ export default async function activationBench(): Promise<void> {
   const o = median(ours);
   const b = median(baseline);
   console.log(`bundle dist/extension.js: ${bundleKb.toFixed(0)} KB (limit 600 KB); vsix ${vsixKb.toFixed(0)} KiB`);
-  console.log(`activation (extension host's own, median of ${ROUNDS}): Slurm Workbench ${o} ms vs minimal extension ${b} ms → ${(o / Math.max(b, 1)).toFixed(1)}× (goal < ${GOAL_MS} ms: ${o < GOAL_MS ? 'met' : 'NOT met'})`);
+  console.log(`activation (extension host's own, median of ${ROUNDS}): Slurm Workbench ${o} ms vs minimal extension ${b} ms → ${(o / Math.max(b, 1)).toFixed(1)}× (goal < ${GOAL_MS} ms: ${o < GOAL_MS ? 'met' : 'NOT met'}); fastest window: ${Math.min(...ours)} ms vs ${Math.min(...baseline)} ms`);
+  // Round 1 compiles the bundle; later windows use the code cache it wrote (activationLoader.ts).
+  console.log(`activation without the code cache (round 1): ${ours[0]} ms; with it (median of rounds 2-${ROUNDS}): ${median(ours.slice(1))} ms`);
   console.log(`first tree paint (click on the Slurm icon → the bundled cluster's jobs listed, median of ${ROUNDS}): ${median(paint).toFixed(0)} ms`);
 }
