@@ -3,7 +3,7 @@
 // from Job…" (its questions answered by the preset argument) forwards it and the file is fetched
 // through the local port and through the address asExternalUri gives (code-server's own proxy);
 // the link the server prints in its log document is a clickable link whose command forwards and
-// opens it; cancelling the job closes the forward.
+// opens it, in the followed log channel too; cancelling the job closes the forward.
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { get } from 'node:http';
@@ -98,6 +98,20 @@ suite('Forwarded ports against the bundled cluster', () => {
     assert.ok(opened, 'the link command forwards');
     assert.equal(opened.forward.id, forward.id, 'the open forward is reused');
     assert.deepEqual(await httpGet(`${opened.url}hello.txt`), { status: 200, body });
+
+    // Followed into its output channel, the same link is a forwarding link there too.
+    await api.logs?.follow('bundled', id);
+    await vscode.commands.executeCommand('workbench.action.output.toggleOutput').then(undefined, () => undefined);
+    const channelLinks = await waitFor('a forwarding link in the followed channel', async () => {
+      const channelDoc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && decodeURIComponent(d.uri.path).includes(`Slurm ${id} `));
+      if (!channelDoc) throw new Error(`no output document for the channel; output documents: ${vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'output').map((d) => d.uri.toString()).join(', ') || 'none'}`);
+      const found = (await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', channelDoc.uri)) ?? [];
+      const ours = found.filter((l) => l.target?.scheme === 'command' && l.target.path === 'slurm.openForwardedLink');
+      return ours.length > 0 ? { doc: channelDoc, ours } : undefined;
+    }, 30_000, 1000);
+    assert.equal(channelLinks.doc.getText(channelLinks.ours[0].range), `http://0.0.0.0:${port}/`);
+    await api.logs?.stopAll();
+    await vscode.commands.executeCommand('workbench.action.closePanel');
 
     await sshRun(`scancel ${id}`, { bed });
     await waitFor('the forward closed after the job ended', async () => {
