@@ -44,6 +44,9 @@ export interface StartRunRequest {
 
 /** A run could not be submitted; nothing of it is left queued. */
 export class WorkflowSubmitError extends UserFacingError {
+  /** Jobs that had been submitted (held) and were cancelled again. */
+  cancelledJobIds: number[] = [];
+
   constructor(message: string, hint: string, readonly step?: string, cause?: unknown) {
     super(message, hint, { cause });
     this.name = 'WorkflowSubmitError';
@@ -108,7 +111,9 @@ async function submitSteps(transport: Transport, input: SubmitStepsInput, option
     } catch (err) {
       const lost = sbatchOutcomeUnknown(err) && !(err instanceof CancelledError) ? jobName : undefined;
       const left = await undo(transport, [...submitted.values()], lost ?? (err instanceof CancelledError ? jobName : undefined), input.removeDirOnFailure ? input.runDir : undefined);
-      throw failure(err, step.name, submitted.size, left);
+      const error = failure(err, step.name, submitted.size, left);
+      if (error instanceof WorkflowSubmitError) error.cancelledJobIds = [...submitted.values()];
+      throw error;
     }
   }
   const ids = [...submitted.values()];
@@ -132,8 +137,8 @@ function leftText(left: readonly string[]): string {
   return left.length > 0 ? ` Could not clean up: ${left.join('; ')}.` : '';
 }
 
-function failure(err: unknown, step: string, alreadyIn: number, left: readonly string[]): unknown {
-  const undone = alreadyIn > 0 ? ` The ${alreadyIn} job${alreadyIn === 1 ? '' : 's'} already submitted (held, none started) were cancelled.` : ' Nothing was submitted.';
+function failure(err: unknown, step: string, alreadyIn: number, left: readonly string[]): Error {
+  const undone = alreadyIn > 0 ? ` The ${alreadyIn} job${alreadyIn === 1 ? '' : 's'} already submitted (held, none started) ${alreadyIn === 1 ? 'was' : 'were'} cancelled.` : ' Nothing was submitted.';
   if (err instanceof CancelledError) return new WorkflowSubmitError(`Run Workflow was cancelled at step ${step}.${undone}${leftText(left)}`, 'Run it again when you are ready.', step, err);
   if (err instanceof SlurmCommandError) {
     const said = (err.stderr.trim() || err.stdout.trim() || err.message).split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
