@@ -12,12 +12,17 @@ import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Emitter } from '../core/disposable';
 import { UserFacingError, errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
+import { openLocalPty } from './localPty';
 import { DEFAULT_COMMAND_TIMEOUT_MS, abortReason, raceSignal, renderCommand, startDeadline, wholeSecondsStamp } from './commandRunner';
 import type {
   ConnectionState,
   ExecOptions,
   ExecResult,
   FileOptions,
+  PtyHandle,
+  PtyHandlers,
+  PtyOptions,
+  PtySize,
   WriteFileOptions,
   FileStat,
   StreamHandle,
@@ -166,6 +171,12 @@ export class LocalTransport implements Transport {
       if (child.stdin?.writable) child.stdin.write(data);
     };
     return { close, dispose: close, write };
+  }
+
+  /** A pty made by a python3 helper (see localPty.ts: node-pty is native and does not ship). */
+  openPty(argv: readonly string[] | undefined, size: PtySize, handlers: PtyHandlers, options: PtyOptions = {}): Promise<PtyHandle> {
+    if (this.disposed) return Promise.reject(new UserFacingError('The local transport was closed.', 'Reload the window.'));
+    return openLocalPty({ prelude: this.options.prelude, home: this.home, shell: this.options.shell ?? 'bash' }, argv, size, handlers, options);
   }
 
   private async fileOp<T>(what: string, options: FileOptions, fn: () => Promise<T>): Promise<T> {

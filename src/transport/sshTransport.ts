@@ -24,11 +24,16 @@ import { execScript } from './sshExec';
 import { sshMkdirp, sshReadFile, sshRemove, sshStat, sshWriteFile, type FileOpsHost } from './sshFiles';
 import { SftpSession } from './sshSftp';
 import { StreamLanes } from './sshStreams';
+import { openSshPty } from './sshPty';
 import type {
   ConnectionState,
   ExecOptions,
   ExecResult,
   FileOptions,
+  PtyHandle,
+  PtyHandlers,
+  PtyOptions,
+  PtySize,
   WriteFileOptions,
   FileStat,
   StreamHandle,
@@ -177,6 +182,10 @@ export class SshTransport implements Transport {
 
   stream(argv: readonly string[], handlers: StreamHandlers, options: StreamOptions = {}): Promise<StreamHandle> {
     return this.lanes.stream(argv, handlers, options);
+  }
+
+  openPty(argv: readonly string[] | undefined, size: PtySize, handlers: PtyHandlers, options: PtyOptions = {}): Promise<PtyHandle> {
+    return openSshPty({ label: this.label, log: this.options.deps.logger, prelude: this.prelude, budget: this.budget }, argv, size, handlers, options);
   }
 
   mkdirp(path: string, options: FileOptions = {}): Promise<void> {

@@ -57,6 +57,33 @@ export interface ExecResult {
   signal?: string;
 }
 
+/** A terminal's size in character cells. */
+export interface PtySize {
+  cols: number;
+  rows: number;
+}
+
+export interface PtyHandlers {
+  /** The terminal's output (a pty merges stdout and stderr into one stream). */
+  onData(chunk: Buffer): void;
+  /** Called exactly once after the pty opened: the process ended, the pty was closed, or the connection dropped (`error`). */
+  onExit(result: { code: number | null; signal?: string; error?: Error }): void;
+}
+
+/** Time budget and cancellation for OPENING a pty; the open terminal has no deadline (the user ends it). */
+export interface PtyOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface PtyHandle extends IDisposable {
+  /** Keystrokes, as the terminal sends them (Ctrl-C is the byte 0x03; the remote line discipline turns it into SIGINT). */
+  write(data: string | Buffer): void;
+  resize(cols: number, rows: number): void;
+  /** Hangs up the terminal (what runs in it gets SIGHUP); idempotent. */
+  close(): void;
+}
+
 export interface StreamHandlers {
   onStdout(chunk: Buffer): void;
   onStderr?(chunk: Buffer): void;
@@ -103,6 +130,12 @@ export interface Transport extends IDisposable {
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** Starts a long-lived command whose output is streamed (e.g. `tail -F`). */
   stream(argv: readonly string[], handlers: StreamHandlers, options?: StreamOptions): Promise<StreamHandle>;
+  /**
+   * Opens an interactive terminal: a pty (xterm-256color, `size`) running argv after the profile
+   * prelude with the login environment, or the user's login shell when argv is undefined.
+   * Resolves once the command runs; `options` bound only the opening.
+   */
+  openPty(argv: readonly string[] | undefined, size: PtySize, handlers: PtyHandlers, options?: PtyOptions): Promise<PtyHandle>;
 
   /**
    * Writes a file atomically (temp file in the same directory + rename), stamped with

@@ -100,6 +100,7 @@ describe('runCall', () => {
         return Promise.resolve(result);
       },
       stream: no,
+      openPty: no,
       writeFile: no,
       readFile: no,
       stat: no,

@@ -114,6 +114,9 @@ class ScriptedTransport implements Transport {
   stream(): never {
     throw new Error('not used');
   }
+  openPty(): never {
+    throw new Error('not used');
+  }
   async writeFile(): Promise<void> {}
   async readFile(): Promise<Buffer> {
     return Buffer.alloc(0);
