@@ -1,5 +1,7 @@
 /** The Jobs view's feature: job actions, details documents, history and notifications. */
 import * as vscode from 'vscode';
+import { efficiencyMemory } from '../session/efficiency';
+import { FinishedEfficiencyReader } from '../session/finishedEfficiency';
 import type { JobHistory } from '../session/jobHistory';
 import { JobDetailsProvider, JOB_DETAILS_SCHEME } from '../vscode/jobDetailsProvider';
 import { JobNotifier } from '../vscode/jobNotifier';
@@ -43,6 +45,12 @@ export function registerJobCommands(history: JobHistory) {
       details,
       vscode.workspace.registerTextDocumentContentProvider(JOB_DETAILS_SCHEME, details),
       new JobNotifier(services, history),
+      // Finished jobs get their efficiency badge from one sacct per poll that saw them end.
+      new FinishedEfficiencyReader(services.registry.onDidJobEvents, efficiencyMemory, {
+        transportOf: (cluster) => services.registry.get(cluster)?.transport,
+        timeoutMs: () => services.settings().commandTimeoutSeconds * 1000,
+        onLearned: () => services.jobsTree.refreshMarks(),
+      }),
       { dispose: () => void history.flush() },
       ...commands.map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
     );

@@ -10,6 +10,7 @@ import type { JobRow } from '../session/jobRow';
 import { jobContextValue, jobDescription, jobLabel, stateLook, type JobMarks } from '../session/jobPresentation';
 import { explainPending } from '../session/pendingReason';
 import { efficiencyMemory, efficiencySummary, timeUseNote } from '../session/efficiency';
+import { efficiencyBadge } from '../session/finishedEfficiency';
 import { buildJobTree, type JobFilter, type JobTreeEntry, type JobTreeOptions } from '../session/jobTreeModel';
 import type { SessionRegistry } from '../session/sessionRegistry';
 import { isUnreachable } from './statusBarText';
@@ -313,7 +314,9 @@ function jobItem(cluster: string, job: JobRow, parent: JobsTreeNode | undefined,
   item.id = `job:${cluster}:${job.id}`;
   const look = stateLook(job.state);
   item.iconPath = new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
-  item.description = jobDescription(job);
+  // A finished job's badge: what it used of what it asked for, once sacct told (finishedEfficiency.ts).
+  const badge = look.group === 'finished' ? efficiencyMemory.get(cluster, job.id) : undefined;
+  item.description = badge && efficiencyBadge(badge) ? `${jobDescription(job)} · ${efficiencyBadge(badge)}` : jobDescription(job);
   item.contextValue = jobContextValue(job, marks);
   item.accessibilityInformation = { label: `Job ${job.id} ${job.name}, ${job.state}` };
   const tip = new vscode.MarkdownString();
