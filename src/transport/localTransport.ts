@@ -9,9 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { Emitter } from '../core/disposable';
 import { UserFacingError, errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
+import { openLocalTcp } from './localTcp';
 import { openLocalPty } from './localPty';
 import { DEFAULT_COMMAND_TIMEOUT_MS, abortReason, raceSignal, renderCommand, startDeadline, wholeSecondsStamp } from './commandRunner';
 import type {
@@ -28,6 +30,7 @@ import type {
   StreamHandle,
   StreamHandlers,
   StreamOptions,
+  TcpOptions,
   Transport,
 } from './types';
 
@@ -177,6 +180,11 @@ export class LocalTransport implements Transport {
   openPty(argv: readonly string[] | undefined, size: PtySize, handlers: PtyHandlers, options: PtyOptions = {}): Promise<PtyHandle> {
     if (this.disposed) return Promise.reject(new UserFacingError('The local transport was closed.', 'Reload the window.'));
     return openLocalPty({ prelude: this.options.prelude, home: this.home, shell: this.options.shell ?? 'bash' }, argv, size, handlers, options);
+  }
+
+  openTcp(host: string, port: number, options: TcpOptions = {}): Promise<Duplex> {
+    if (this.disposed) return Promise.reject(new UserFacingError('The local transport was closed.', 'Reload the window.'));
+    return openLocalTcp(host, port, options);
   }
 
   private async fileOp<T>(what: string, options: FileOptions, fn: () => Promise<T>): Promise<T> {

@@ -13,6 +13,7 @@
  * (sshChannels.ts), commands (sshExec.ts), streams (sshStreams.ts), SFTP and files (sshSftp.ts,
  * sshFiles.ts).
  */
+import type { Duplex } from 'node:stream';
 import type { ResolvedSshProfile } from '../config/profile';
 import type { TransportDeps } from './auth';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
@@ -25,6 +26,7 @@ import { sshMkdirp, sshReadFile, sshRemove, sshStat, sshWriteFile, type FileOpsH
 import { SftpSession } from './sshSftp';
 import { StreamLanes } from './sshStreams';
 import { openSshPty } from './sshPty';
+import { openSshTcp } from './sshTcp';
 import type {
   ConnectionState,
   ExecOptions,
@@ -39,6 +41,7 @@ import type {
   StreamHandle,
   StreamHandlers,
   StreamOptions,
+  TcpOptions,
   Transport,
 } from './types';
 
@@ -186,6 +189,10 @@ export class SshTransport implements Transport {
 
   openPty(argv: readonly string[] | undefined, size: PtySize, handlers: PtyHandlers, options: PtyOptions = {}): Promise<PtyHandle> {
     return openSshPty({ label: this.label, log: this.options.deps.logger, prelude: this.prelude, budget: this.budget }, argv, size, handlers, options);
+  }
+
+  openTcp(host: string, port: number, options: TcpOptions = {}): Promise<Duplex> {
+    return openSshTcp(this.label, () => this.connection.ensureConnected(), host, port, options);
   }
 
   mkdirp(path: string, options: FileOptions = {}): Promise<void> {

@@ -5,6 +5,7 @@
  * Commands are argv arrays; the transport renders them with core/shellQuote (the only quoting
  * helper) and prepends the profile's shell prelude (e.g. `module load slurm`).
  */
+import type { Duplex } from 'node:stream';
 import type { Event, IDisposable } from '../core/disposable';
 
 /**
@@ -107,6 +108,13 @@ export interface StreamHandle extends IDisposable {
   write(data: string | Buffer): void;
 }
 
+/** Time budget and cancellation for opening a TCP connection (openTcp). */
+export interface TcpOptions {
+  /** Budget for the connection to be established; the open stream itself has no deadline. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
 export interface FileStat {
   size: number;
   mtimeMs: number;
@@ -156,4 +164,11 @@ export interface Transport extends IDisposable {
   connect?(): Promise<void>;
   /** Closes the connection; queued and running work fails with CancelledError. */
   disconnect?(): Promise<void>;
+
+  /**
+   * A TCP connection to `host:port` as seen from the cluster side (ssh: a direct-tcpip channel on
+   * the profile's connection, opened by the login node; local: this machine). It ends when the
+   * connection drops. Optional so that test doubles need not implement it.
+   */
+  openTcp?(host: string, port: number, options?: TcpOptions): Promise<Duplex>;
 }
