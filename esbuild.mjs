@@ -36,13 +36,13 @@ export const zodEnglishOnly = {
 /**
  * Packages only some commands need are not in dist/extension.js but in dist/vendor/<name>.js, loaded
  * at their first use: ssh2 (with its crypto, ~330 KB) when a cluster is first reached over ssh,
- * nunjucks (~90 KB) when a header template is first rendered. In the bundle the package is a stand-in
+ * nunjucks (~90 KB) when a header template is first rendered, yaml (~100 KB) when a workflow file is first read. In the bundle the package is a stand-in
  * whose exports are getters that load the real module. `subclassed` names classes our code extends
  * when its module loads (ssh2's BaseAgent, extended by IdentityFilteringAgent): they get a stand-in
  * class whose prototype joins the real one's when the module loads, so `instanceof` (ssh2's isAgent)
  * and the inherited methods hold.
  */
-export const LAZY_PACKAGES = { ssh2: { subclassed: ['BaseAgent'] }, nunjucks: { subclassed: [] } };
+export const LAZY_PACKAGES = { ssh2: { subclassed: ['BaseAgent'] }, nunjucks: { subclassed: [] }, yaml: { subclassed: [] } };
 
 export function lazyVendorPlugin(packages = LAZY_PACKAGES, vendorDir = './vendor') {
   return {

@@ -28,6 +28,7 @@ import { registerJobCommands } from './commands/registerJobCommands';
 import { registerProfileCommands } from './commands/registerProfileCommands';
 import { registerSubmit } from './commands/submitFeature';
 import { registerOnboarding } from './commands/onboardingFeature';
+import { registerWorkflows } from './commands/runWorkflow';
 import { JobHistory } from './session/jobHistory';
 import { announceIgnoredProfiles, readProfilesSetting } from './vscode/profileSettings';
 import { JobsTreeProvider } from './views/jobsTree';
@@ -115,7 +116,7 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
   // Each feature registers its own commands, views and providers here, one line each.
   let logs: SlurmWorkbenchApi['logs'];
   let forwards: SlurmWorkbenchApi['forwards'];
-  const features: ((services: Services) => void)[] = [registerJobCommands(history), registerProfileCommands, registerResources, (s) => void (logs = registerLogs(s)), registerSubmit, registerOnboarding, (s) => void (forwards = registerPortForwards(s))];
+  const features: ((services: Services) => void)[] = [registerJobCommands(history), registerProfileCommands, registerResources, (s) => void (logs = registerLogs(s)), registerSubmit, registerOnboarding, (s) => void (forwards = registerPortForwards(s)), registerWorkflows];
   for (const register of features) register(services);
   // A job's item offers Stop Following / Stop Watching only while that is the case.
   tree.setMarks((cluster, jobId) => ({
