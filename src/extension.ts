@@ -29,6 +29,7 @@ import { registerProfileCommands } from './commands/registerProfileCommands';
 import { registerSubmit } from './commands/submitFeature';
 import { registerOnboarding } from './commands/onboardingFeature';
 import { registerWorkflows } from './commands/runWorkflow';
+import { registerTerminals } from './commands/registerTerminalCommands';
 import { JobHistory } from './session/jobHistory';
 import { announceIgnoredProfiles, readProfilesSetting } from './vscode/profileSettings';
 import { JobsTreeProvider } from './views/jobsTree';
@@ -116,7 +117,8 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
   // Each feature registers its own commands, views and providers here, one line each.
   let logs: SlurmWorkbenchApi['logs'];
   let forwards: SlurmWorkbenchApi['forwards'];
-  const features: ((services: Services) => void)[] = [registerJobCommands(history), registerProfileCommands, registerResources, (s) => void (logs = registerLogs(s)), registerSubmit, registerOnboarding, (s) => void (forwards = registerPortForwards(s)), registerWorkflows];
+  let terminals: SlurmWorkbenchApi['terminals'];
+  const features: ((services: Services) => void)[] = [registerJobCommands(history), registerProfileCommands, registerResources, (s) => void (logs = registerLogs(s)), registerSubmit, registerOnboarding, (s) => void (forwards = registerPortForwards(s)), registerWorkflows, (s) => void (terminals = registerTerminals(s))];
   for (const register of features) register(services);
   // A job's item offers Stop Following / Stop Watching only while that is the case.
   tree.setMarks((cluster, jobId) => ({
@@ -138,6 +140,7 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
     },
     logs,
     forwards,
+    terminals,
     jobsTreeItems: () => renderTree(tree),
     statusBarText: () => statusBar.text,
   };

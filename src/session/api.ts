@@ -19,6 +19,8 @@ export interface SlurmWorkbenchApi {
   logs?: LogsApi;
   /** Forwarded ports. */
   forwards?: ForwardsApi;
+  /** Terminals this window opened (login node, jobs): name, what they showed, whether still open. */
+  terminals?: { list(): { name: string; output: string; open: boolean }[] };
 }
 
 export interface RenderedTreeItem {
