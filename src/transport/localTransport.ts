@@ -15,6 +15,7 @@ import { UserFacingError, errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { openLocalTcp } from './localTcp';
 import { openLocalPty } from './localPty';
+import { localReadDirectory, localRename } from './localDirOps';
 import { DEFAULT_COMMAND_TIMEOUT_MS, abortReason, raceSignal, renderCommand, startDeadline, wholeSecondsStamp } from './commandRunner';
 import type {
   ConnectionState,
@@ -27,6 +28,8 @@ import type {
   PtySize,
   WriteFileOptions,
   FileStat,
+  DirEntry,
+  RenameOptions,
   StreamHandle,
   StreamHandlers,
   StreamOptions,
@@ -235,5 +238,13 @@ export class LocalTransport implements Transport {
 
   async remove(path: string, options: FileOptions = {}): Promise<void> {
     await this.fileOp(`remove ${path}`, options, () => rm(this.resolvePath(path), { recursive: true, force: true }));
+  }
+
+  readDirectory(path: string, options: FileOptions = {}): Promise<DirEntry[]> {
+    return this.fileOp(`list ${path}`, options, () => localReadDirectory(this.resolvePath(path), path));
+  }
+
+  async rename(from: string, to: string, options: RenameOptions = {}): Promise<void> {
+    await this.fileOp(`rename ${from}`, options, () => localRename(this.resolvePath(from), this.resolvePath(to), options.overwrite === true, { from, to }));
   }
 }

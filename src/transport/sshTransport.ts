@@ -24,6 +24,7 @@ import { ConnectionKeeper } from './sshConnection';
 import { execScript } from './sshExec';
 import { sshMkdirp, sshReadFile, sshRemove, sshStat, sshWriteFile, type FileOpsHost } from './sshFiles';
 import { SftpSession } from './sshSftp';
+import { sshReadDirectory, sshRename } from './sshDirOps';
 import { StreamLanes } from './sshStreams';
 import { openSshPty } from './sshPty';
 import { openSshTcp } from './sshTcp';
@@ -38,6 +39,8 @@ import type {
   PtySize,
   WriteFileOptions,
   FileStat,
+  DirEntry,
+  RenameOptions,
   StreamHandle,
   StreamHandlers,
   StreamOptions,
@@ -213,5 +216,13 @@ export class SshTransport implements Transport {
 
   remove(path: string, options: FileOptions = {}): Promise<void> {
     return sshRemove(this.files, path, options);
+  }
+
+  readDirectory(path: string, options: FileOptions = {}): Promise<DirEntry[]> {
+    return sshReadDirectory(this.files, path, options);
+  }
+
+  rename(from: string, to: string, options: RenameOptions = {}): Promise<void> {
+    return sshRename(this.files, from, to, options);
   }
 }

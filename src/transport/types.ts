@@ -121,6 +121,22 @@ export interface FileStat {
   isDirectory: boolean;
 }
 
+/** One entry of a directory listing (readDirectory). A symlink is reported as such, with what it points to. */
+export interface DirEntry {
+  name: string;
+  type: 'file' | 'dir' | 'symlink';
+  /** For a symlink: the type of its target; undefined when the link dangles. */
+  targetType?: 'file' | 'dir';
+  /** Bytes (of the link itself for a symlink). */
+  size: number;
+  mtimeMs: number;
+}
+
+export interface RenameOptions extends FileOptions {
+  /** Replace an existing target (a file, or an empty folder); otherwise an existing target is refused. */
+  overwrite?: boolean;
+}
+
 export type ConnectionState =
   | { kind: 'disconnected' }
   | { kind: 'connecting' }
@@ -155,6 +171,13 @@ export interface Transport extends IDisposable {
   stat(path: string, options?: FileOptions): Promise<FileStat | undefined>;
   mkdirp(path: string, options?: FileOptions): Promise<void>;
   remove(path: string, options?: FileOptions): Promise<void>;
+  /**
+   * The entries of a folder, without `.` and `..`. Fails with a FileOpError (fileDirErrors.ts) whose
+   * kind says why: notFound, notDirectory, noPermission. Optional so that test doubles need not implement it.
+   */
+  readDirectory?(path: string, options?: FileOptions): Promise<DirEntry[]>;
+  /** Renames a file or folder in one step (never copy + delete); FileOpError kinds notFound, exists, noPermission. Optional as readDirectory. */
+  rename?(from: string, to: string, options?: RenameOptions): Promise<void>;
 
   /**
    * Connects now, on the user's behalf ("Connect", "Test connection", or retrying after a failed
