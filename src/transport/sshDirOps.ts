@@ -27,11 +27,12 @@ async function sftpList(sftp: SFTPWrapper, dir: string, shown: string, label: st
   try {
     list = await sftpCall<FileEntryWithStats[]>((cb) => sftp.readdir(dir, cb));
   } catch (err) {
-    // SFTP says little ("Failure"): ask what the path is to say why.
+    // SFTP says little (OpenSSH answers "No such file" for a file, "Failure" for others): ask what the path is.
     let kind: FileOpErrorKind = fileOpKindOf(err);
-    if (kind === 'other') {
-      const st = await sftpStatOrUndefined(sftp, dir).catch(() => undefined);
-      kind = st === undefined ? 'notFound' : !st.isDirectory() ? 'notDirectory' : 'other';
+    if (kind !== 'noPermission') {
+      const st = await sftpStatOrUndefined(sftp, dir).catch(() => null);
+      if (st === undefined) kind = 'notFound';
+      else if (st && !st.isDirectory()) kind = 'notDirectory';
     }
     throw fileOpError(kind, `Could not list ${shown} on ${label}: ${errorMessage(err)}`, err);
   }
