@@ -42,7 +42,7 @@ export const zodEnglishOnly = {
  * class whose prototype joins the real one's when the module loads, so `instanceof` (ssh2's isAgent)
  * and the inherited methods hold.
  */
-export const LAZY_PACKAGES = { ssh2: { subclassed: ['BaseAgent'] }, nunjucks: { subclassed: [] }, yaml: { subclassed: [] } };
+export const LAZY_PACKAGES = { ssh2: { subclassed: ['BaseAgent'] }, nunjucks: { subclassed: [] }, zod: { subclassed: [] }, yaml: { subclassed: [] } };
 
 export function lazyVendorPlugin(packages = LAZY_PACKAGES, vendorDir = './vendor') {
   return {

@@ -5,17 +5,18 @@
  */
 import * as vscode from 'vscode';
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import type { ForwardInfo } from '../forward/forwardRegistry';
 import { showActionError } from '../vscode/errors';
 import type { PortForwards } from '../vscode/portForwardFeature';
 
-const LinkArgs = z.object({
+const LinkArgs = lazySchema(() => z.object({
   profileName: z.string().min(1),
   jobId: z.string().regex(/^\d+(_\d+)?$/),
   node: z.string().min(1),
   port: z.number().int().min(1).max(65535),
   url: z.string().regex(/^https?:\/\//),
-});
+}));
 
 export function openForwardedLinkCommand(forwards: PortForwards) {
   return async (raw: unknown, options: { open?: boolean } = {}): Promise<{ forward: ForwardInfo; url: string } | undefined> => {

@@ -8,6 +8,7 @@
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import {
   expandProxyCommand,
   expandTilde,
@@ -20,27 +21,27 @@ import {
 export const AUTH_METHODS = ['auto', 'agent', 'key', 'password', 'keyboard-interactive'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
-const optionalText = z
+const optionalText = lazySchema(() => z
   .string({ error: 'must be text' })
   .trim()
   .transform((s) => (s.length === 0 ? undefined : s))
-  .optional();
+  .optional());
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 /** One word of the Python environment: it ends up on a line of the wrapper script, so one line. */
-const pythonWord = z
+const pythonWord = lazySchema(() => z
   .string({ error: 'must be text' })
   .trim()
   .min(1, { error: 'must not be empty' })
-  .refine((s) => !CONTROL_CHARACTERS.test(s), { error: 'must be one line of text' });
+  .refine((s) => !CONTROL_CHARACTERS.test(s), { error: 'must be one line of text' }));
 
 /**
  * How submitted .py files find their Python: `module load` each of `modules` (one name or a list),
  * then `conda activate`, then `source <venv>/bin/activate`, then `<interpreter> file.py`.
  */
-export const PythonProfileSchema = z.strictObject(
+export const PythonProfileSchema = lazySchema(() => z.strictObject(
   {
     modules: z
       .union([pythonWord, z.array(pythonWord)], { error: 'must be a module name or a list of them, e.g. ["python/3.11"]' })
@@ -55,9 +56,9 @@ export const PythonProfileSchema = z.strictObject(
       ? `has unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: modules, conda, venv, interpreter)`
       : 'must be an object like { "modules": ["python/3.11"], "venv": "~/venvs/x" }',
   },
-);
+));
 
-export const ProfileSchema = z
+export const ProfileSchema = lazySchema(() => z
   .object({
     name: z.string({ error: 'is required (a short name such as "bundled")' }).trim().min(1, { error: 'must not be empty' }),
     kind: z.enum(['ssh', 'local'], { error: 'must be "ssh" or "local"' }).default('ssh'),
@@ -94,7 +95,7 @@ export const ProfileSchema = z
         ctx.addIssue({ code: 'custom', path: ['proxyJump'], message: (err as Error).message });
       }
     }
-  });
+  }));
 
 export type Profile = z.output<typeof ProfileSchema>;
 /** What a user writes in settings (defaults not yet applied). */

@@ -3,10 +3,11 @@
  * Invalid values fall back to defaults and are reported, never thrown at the user mid-poll.
  */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import type { PollerTiming } from '../poller/poller';
 import { DEFAULT_TIMING } from '../poller/poller';
 
-export const GeneralSettingsSchema = z.object({
+export const GeneralSettingsSchema = lazySchema(() => z.object({
   pollIntervalSeconds: z.number().min(2).default(15),
   commandTimeoutSeconds: z.number().min(1).default(30),
   'jobs.groupBy': z.enum(['state', 'none']).default('state'),
@@ -14,7 +15,7 @@ export const GeneralSettingsSchema = z.object({
   'jobs.historyDays': z.number().min(0).max(60).default(2),
   'notifications.on': z.enum(['watched', 'all', 'off']).default('watched'),
   'notifications.webhookUrl': z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
-});
+}));
 export type GeneralSettings = z.infer<typeof GeneralSettingsSchema>;
 
 export interface SettingsProblem {
@@ -37,8 +38,10 @@ export function parseGeneralSettings(raw: Record<string, unknown>): { settings: 
   return { settings: { ...defaults, ...out } as GeneralSettings, problems };
 }
 
-/** Every key of the schema, for reading them from VS Code's configuration. */
-export const GENERAL_SETTING_KEYS = Object.keys(GeneralSettingsSchema.shape) as (keyof GeneralSettings)[];
+/** Every key of the schema, for reading them from VS Code's configuration (listed, not read off it: that would build the schema when the module loads). */
+export const GENERAL_SETTING_KEYS: readonly (keyof GeneralSettings)[] = [
+  'pollIntervalSeconds', 'commandTimeoutSeconds', 'jobs.groupBy', 'jobs.sortBy', 'jobs.historyDays', 'notifications.on', 'notifications.webhookUrl',
+];
 
 export function pollerTiming(settings: GeneralSettings, profileIntervalSeconds?: number): PollerTiming {
   return { ...DEFAULT_TIMING, intervalMs: Math.round((profileIntervalSeconds ?? settings.pollIntervalSeconds) * 1000) };

@@ -4,16 +4,17 @@
  * A Slurm call as data with a pure, zod-checked parser (slurm/call.ts).
  */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import type { SlurmCall } from '../slurm/call';
 import { SlurmParseError } from '../slurm/errors';
 import { parseKeyValueLine } from '../slurm/scontrol';
 
 const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-const NodeRecord = z.object({
+const NodeRecord = lazySchema(() => z.object({
   NodeName: z.string().min(1),
   NodeAddr: z.string().optional(),
-});
+}));
 
 export function assertNodeName(node: string): string {
   if (!NODE_NAME.test(node)) throw new Error(`"${node}" is not a Slurm node name`);

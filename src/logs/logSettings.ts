@@ -2,8 +2,9 @@
  * `slurm.logs.*` settings, validated by zod; a bad value falls back to its default and is reported.
  */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 
-export const LogSettingsSchema = z.object({
+export const LogSettingsSchema = lazySchema(() => z.object({
   /** Logs followed at once across all clusters. */
   maxFollowed: z.number().int().min(1).max(50).default(8),
   /** Both streams in one channel (stderr lines marked) or a second "(stderr)" channel. */
@@ -13,11 +14,12 @@ export const LogSettingsSchema = z.object({
   tailLines: z.number().int().min(1).max(1_000_000).default(1000),
   /** Finished (no longer followed) jobs whose output channel stays open; older ones are closed. */
   maxFinishedChannels: z.number().int().min(0).max(50).default(5),
-});
+}));
 
 export type LogSettings = z.infer<typeof LogSettingsSchema>;
 
-export const LOG_SETTING_KEYS = Object.keys(LogSettingsSchema.shape) as (keyof LogSettings)[];
+/** Every key of the schema (listed, not read off it: that would build the schema when the module loads). */
+export const LOG_SETTING_KEYS: readonly (keyof LogSettings)[] = ['maxFollowed', 'stderr', 'bigFileKb', 'tailLines', 'maxFinishedChannels'];
 
 export function parseLogSettings(raw: Partial<Record<keyof LogSettings, unknown>>): { settings: LogSettings; problems: string[] } {
   const problems: string[] = [];

@@ -12,6 +12,7 @@
  * - `logReadArgv`: the probe line followed by the file (or its last part) for the read-only viewer.
  */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 
 /** Polling period of `tail` on file systems without inotify; bounds the latency there. */
 export const DEFAULT_TAIL_SLEEP_SECONDS = 0.2;
@@ -68,7 +69,7 @@ export type LogProbe =
   | { kind: 'missing' | 'unreadable' | 'notfile' }
   | { kind: 'file'; size: number; startOffset: number };
 
-const ProbeLine = z.union([
+const ProbeLine = lazySchema(() => z.union([
   z.enum(['missing', 'unreadable', 'notfile']).transform((kind) => ({ kind })),
   z
     .string()
@@ -77,7 +78,7 @@ const ProbeLine = z.union([
       const [, size, start] = line.split(' ');
       return { kind: 'file' as const, size: Number(size), startOffset: Number(start) };
     }),
-]);
+]));
 
 /** Parses the probe's first line; throws a plain Error naming what came back otherwise. */
 export function parseLogProbe(line: string): LogProbe {

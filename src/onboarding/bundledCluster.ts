@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 
 /** The bundled cluster's scripts live in the repository (`.devcontainer/`), not in the .vsix. */
 export const CLUSTER_DIR = path.join('.devcontainer', 'cluster');
@@ -95,14 +96,14 @@ export function setupSteps(plan: Extract<SetupPlan, { kind: 'compose' | 'native'
 }
 
 /** The fields of `.bed/cluster.json` a profile needs (the file holds more). */
-export const BundledBedSchema = z.object({
+export const BundledBedSchema = lazySchema(() => z.object({
   clusterName: z.string().min(1),
   sshHost: z.string().min(1),
   sshPort: z.number().int().min(1).max(65535),
   user: z.string().min(1),
   identityFile: z.string().min(1),
   knownHostsFile: z.string().min(1),
-});
+}));
 export type BundledBed = z.infer<typeof BundledBedSchema>;
 
 export function parseBundledBed(text: string, file: string): BundledBed {

@@ -8,6 +8,7 @@
  * per reservation, `Key=Value` pairs, Flags like "MAINT,IGNORE_JOBS,SPEC_NODES", Nodes as a hostlist.
  */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import type { SlurmCall } from '../slurm/call';
 import { SlurmParseError } from '../slurm/errors';
 import { parseKeyValueLine } from '../slurm/scontrol';
@@ -39,7 +40,7 @@ export function scontrolShowReservationsCall(utcOffsetMinutes: number): SlurmCal
   return { name: 'scontrol show reservation', argv: scontrolShowReservationsArgv(), parse: (o) => parseReservations(o.stdout, utcOffsetMinutes) };
 }
 
-const ReservationLine = z.object({
+const ReservationLine = lazySchema(() => z.object({
   ReservationName: z.string().min(1),
   StartTime: z.string().min(1),
   EndTime: z.string().min(1),
@@ -49,7 +50,7 @@ const ReservationLine = z.object({
   Users: z.string().optional(),
   Accounts: z.string().optional(),
   State: z.string().default(''),
-});
+}));
 
 const NONE = new Set(['', '(null)', 'N/A']);
 

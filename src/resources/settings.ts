@@ -1,11 +1,12 @@
 /** `slurm.resources.*` settings, validated; a bad value falls back to the default and is reported. */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import { DEFAULT_TIMING, type PollerTiming } from '../poller/poller';
 
-export const ResourcesSettingsSchema = z.object({
+export const ResourcesSettingsSchema = lazySchema(() => z.object({
   /** Partitions and nodes change more slowly than jobs: a calmer default than the Jobs view's 15 s. */
   pollIntervalSeconds: z.number().min(5).max(3600).default(30),
-});
+}));
 export type ResourcesSettings = z.infer<typeof ResourcesSettingsSchema>;
 
 export function parseResourcesSettings(raw: { pollIntervalSeconds?: unknown }): { settings: ResourcesSettings; problems: string[] } {

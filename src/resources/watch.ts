@@ -3,11 +3,12 @@
  * one reading of the cluster. Pure; the registry (watchRegistry.ts) holds the live watches.
  */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import { gpuTypeLabel } from './gres';
 import type { ClusterResources, NodeResources, PartitionResources } from './model';
 import { partitionNodes } from './model';
 
-export const ResourceConditionSchema = z.object({
+export const ResourceConditionSchema = lazySchema(() => z.object({
   cluster: z.string().min(1),
   partition: z.string().min(1),
   resource: z.enum(['gpu', 'cpu']),
@@ -16,7 +17,7 @@ export const ResourceConditionSchema = z.object({
   gpuType: z.string().min(1).optional(),
   /** All `count` on a single node (a one-node job) rather than anywhere in the partition. */
   onOneNode: z.boolean().default(false),
-});
+}));
 export type ResourceCondition = z.infer<typeof ResourceConditionSchema>;
 
 export interface ConditionResult {

@@ -4,13 +4,14 @@
  * logged; errors name the host only.
  */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import { UserFacingError } from '../core/errors';
 
-export const WebhookUrlSchema = z
+export const WebhookUrlSchema = lazySchema(() => z
   .string()
   .trim()
   .url()
-  .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://');
+  .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://'));
 
 export interface WebhookPayload {
   event: 'slurm.resources.available';

@@ -6,6 +6,7 @@
  * of the very rows the user sees, so the two never disagree.
  */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import { durationSeconds, formatDuration } from '../slurm/duration';
 import type { JobUsage } from '../slurm/efficiency';
 import { formatExitCode } from '../slurm/exitCode';
@@ -116,7 +117,7 @@ function num(n: number | undefined): string {
 }
 
 /** What the user filters and sorts by; it comes from the webview, so it is validated. */
-export const historyQuerySchema = z.object({
+export const historyQuerySchema = lazySchema(() => z.object({
   /** Empty or missing: every group. */
   groups: z.array(z.enum(STATE_GROUPS)).max(STATE_GROUPS.length).optional(),
   /** Case-insensitive, in the name or the id. */
@@ -125,18 +126,18 @@ export const historyQuerySchema = z.object({
   partition: z.string().max(200).optional(),
   sort: z.enum(SORT_KEYS).default('end'),
   descending: z.boolean().default(true),
-});
+}));
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;
 
 /** Everything the history page may send the extension; anything else is dropped. */
-export const historyPageMessageSchema = z.discriminatedUnion('type', [
+export const historyPageMessageSchema = lazySchema(() => z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('query'), query: historyQuerySchema }),
   z.object({ type: z.literal('export'), query: historyQuerySchema }),
   // A job id as sacct prints it (123, 123_4, 123+0): it becomes an argument of scontrol.
   z.object({ type: z.literal('open'), jobId: z.string().regex(/^[0-9][0-9_+[\]%,-]*$/).max(100) }),
   z.object({ type: z.literal('rendered'), rows: z.number().int().nonnegative() }),
-]);
+]));
 export type HistoryPageMessage = z.infer<typeof historyPageMessageSchema>;
 
 export function filterRows(rows: readonly HistoryRow[], q: Pick<HistoryQuery, 'groups' | 'text' | 'partition'>): HistoryRow[] {

@@ -17,6 +17,7 @@
  *   - GPUs are in AllocTRES ("gres/gpu=1") with AccountingStorageTRES=gres/gpu.
  */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import type { SlurmCall } from './call';
 import type { Duration } from './duration';
 import { durationSeconds, parseDuration } from './duration';
@@ -89,7 +90,7 @@ export interface JobUsage {
 }
 
 /** Sacct's memory notation: number, optional binary unit, optional n/c (per node/CPU, before 21.08). */
-const memorySchema = z
+const memorySchema = lazySchema(() => z
   .string()
   .regex(/^\d+(?:\.\d+)?[KMGTP]?[nc]?$/)
   .transform((text) => {
@@ -98,7 +99,7 @@ const memorySchema = z
     // A bare number is bytes in MaxRSS; ReqMem always carries a unit on the releases we read.
     const per: MemoryPer = m[3] === 'n' ? 'node' : m[3] === 'c' ? 'cpu' : 'job';
     return { mb: Number(m[1]) * (scale[m[2]] ?? 1), per };
-  });
+  }));
 
 function memoryField(field: string, text: string): { mb: number; per: MemoryPer } | undefined {
   if (optionalText(text) === undefined) return undefined;

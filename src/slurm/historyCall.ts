@@ -16,6 +16,7 @@
  * validated here with zod before it reaches argv.
  */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import type { Transport } from '../transport/types';
 import { runAccountingCall } from './accounting';
 import type { RunCallOptions, SlurmCall } from './call';
@@ -30,18 +31,18 @@ import { FINISHED_STATE_CODES, sacctWindowArgv } from './sacctWindow';
 export const HISTORY_DAY_WINDOWS = [1, 7, 30] as const;
 
 /** "2026-11-30": a calendar day, read by sacct as midnight in the cluster's own time zone. */
-const startDateSchema = z
+const startDateSchema = lazySchema(() => z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-30')
   .refine((s) => {
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, 'a date that exists');
+  }, 'a date that exists'));
 
-export const historyWindowSchema = z.discriminatedUnion('kind', [
+export const historyWindowSchema = lazySchema(() => z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('days'), days: z.number().positive().max(365) }),
   z.object({ kind: z.literal('since'), date: startDateSchema }),
-]);
+]));
 export type HistoryWindow = z.infer<typeof historyWindowSchema>;
 
 /** Reads a window from untrusted input (a quick pick, a webview); the message says what was wrong. */

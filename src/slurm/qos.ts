@@ -14,6 +14,7 @@ import { parseDuration, type Duration } from './duration';
 import { SlurmParseError } from './errors';
 import { optionalText } from './records';
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 
 export const QOS_FIELDS = ['Name', 'Priority', 'MaxWall', 'MaxTRESPU', 'MaxJobsPU', 'MaxSubmitPU', 'Flags', 'Description'] as const;
 
@@ -39,13 +40,13 @@ export function qosCall(): SlurmCall<QosInfo[]> {
   return { name: 'sacctmgr show qos', argv: qosArgv(), parse: (o) => parseQos(o.stdout), idempotent: true };
 }
 
-const count = z.string().regex(/^\d*$/, 'expected a whole number or nothing').transform((t) => (t === '' ? undefined : Number(t)));
-const QosRecordSchema = z.object({
+const count = lazySchema(() => z.string().regex(/^\d*$/, 'expected a whole number or nothing').transform((t) => (t === '' ? undefined : Number(t))));
+const QosRecordSchema = lazySchema(() => z.object({
   name: z.string().min(1, 'a QOS without a name'),
   priority: count,
   maxJobsPerUser: count,
   maxSubmitPerUser: count,
-});
+}));
 
 export function parseQos(stdout: string): QosInfo[] {
   const out: QosInfo[] = [];

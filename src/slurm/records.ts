@@ -8,6 +8,7 @@
  * record terminator lets squeue records contain newlines (a job name can).
  */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import { SlurmParseError } from './errors';
 import { FieldFormatError } from './fieldError';
 
@@ -185,8 +186,8 @@ export interface NumericColumn {
 
 const CELL = { required: '\\d+', optional: '(?:\\d+|N/A|\\(null\\)|)' };
 const columnSchema = {
-  required: z.string().regex(new RegExp(`^${CELL.required}(?:\\n${CELL.required})*$`)),
-  optional: z.string().regex(new RegExp(`^${CELL.optional}(?:\\n${CELL.optional})*$`)),
+  required: lazySchema(() => z.string().regex(new RegExp(`^${CELL.required}(?:\\n${CELL.required})*$`))),
+  optional: lazySchema(() => z.string().regex(new RegExp(`^${CELL.optional}(?:\\n${CELL.optional})*$`))),
 };
 const cellPattern = { required: new RegExp(`^${CELL.required}$`), optional: new RegExp(`^${CELL.optional}$`) };
 

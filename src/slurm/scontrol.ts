@@ -25,6 +25,7 @@ import { parseSlurmTime } from './time';
 import { LISTING_ENV } from './squeue';
 import { gpusInTres } from './tres';
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 
 /** Keys of `scontrol show job` in 22.05 and 24.11 (plus a few from releases in between). */
 const KNOWN_KEYS = new Set(
@@ -137,11 +138,11 @@ export function scontrolShowJobCall(ctx: Pick<ClusterContext, 'utcOffsetMinutes'
   return { name: 'scontrol show job', argv: scontrolShowJobArgv(jobId), parse: (o) => parseScontrolShowJob(o.stdout, ctx.utcOffsetMinutes) };
 }
 
-const ShowJobSchema = z.object({
+const ShowJobSchema = lazySchema(() => z.object({
   JobId: z.string().regex(/^\d+$/),
   JobName: z.string(),
   JobState: z.string().min(1),
-});
+}));
 
 /** Slurm's NO_VAL: what 24.11 puts for %a in the paths of a pending array remainder. */
 const NO_TASK = '4294967294';

@@ -15,6 +15,7 @@ import { FIELD_SEP, RECORD_END, intField, mapTerminatedRecords, optionalText } f
 import { fieldTable } from './fieldTable';
 import { gpusInGres } from './tres';
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 
 /** sinfo's fields, in output order: model key, -O field name (fieldTable.ts). CPUs, CPUsState and
  * Memory are checked by SinfoRecordSchema. */
@@ -87,11 +88,11 @@ export function sinfoCall(): SlurmCall<ClusterInfo> {
   return { name: 'sinfo', argv: sinfoArgv(), parse: (o) => parseSinfo(o.stdout) };
 }
 
-const SinfoRecordSchema = z.object({
+const SinfoRecordSchema = lazySchema(() => z.object({
   cpus: z.string().regex(/^\d+$/),
   cpusState: z.string().regex(/^\d+\/\d+\/\d+\/\d+$/),
   memory: z.string().regex(/^\d+$/),
-});
+}));
 
 const STATE_FLAGS = /[*~#!%$@^-]+$/;
 

@@ -8,12 +8,13 @@
  * not pending are not listed. Times are parsed with the cluster's UTC offset.
  */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import type { SlurmCall } from './call';
 import { SlurmParseError } from './errors';
 import { assertJobIdArg } from './jobId';
 import { parseSlurmTime } from './time';
 
-const LineSchema = z.object({ id: z.string().regex(/^\d+(_\d+|_\[[^\]]*\])?$/), start: z.string(), qos: z.string(), reason: z.string() });
+const LineSchema = lazySchema(() => z.object({ id: z.string().regex(/^\d+(_\d+|_\[[^\]]*\])?$/), start: z.string(), qos: z.string(), reason: z.string() }));
 
 export interface StartEstimate {
   id: string;

@@ -8,6 +8,7 @@
  * (just started, or ending) makes sstat exit 1 with "No steps running": no usage, not an error.
  */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import type { SlurmCall } from './call';
 import { durationSeconds, parseDuration } from './duration';
 import { SlurmParseError } from './errors';
@@ -25,12 +26,12 @@ export interface StepLiveUsage {
 const MEMORY = /^(\d+(?:\.\d+)?)([KMGTP]?)$/;
 const SCALE: Record<string, number> = { '': 1 / (1024 * 1024), K: 1 / 1024, M: 1, G: 1024, T: 1024 ** 2, P: 1024 ** 3 };
 
-const LineSchema = z.object({
+const LineSchema = lazySchema(() => z.object({
   step: z.string().regex(/^\d+(?:_\d+)?(?:\+\d+)?\.[\w-]+$/),
   aveCpu: z.string(),
   maxRss: z.string().regex(/^$|^\d+(?:\.\d+)?[KMGTP]?$/),
   tasks: z.string().regex(/^\d*$/),
-});
+}));
 
 export function sstatCall(jobId: string): SlurmCall<StepLiveUsage[]> {
   const name = 'sstat';

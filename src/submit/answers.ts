@@ -3,6 +3,7 @@
  * their mapping to sbatch options. VS Code-free.
  */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import { hasControlCharacters } from './directiveFormat';
 
 export const TIME_PATTERN = /^(?:\d+|\d+:\d+|\d+:\d+:\d+|\d+-\d+|\d+-\d+:\d+|\d+-\d+:\d+:\d+|unlimited|infinite)$/i;
@@ -11,7 +12,7 @@ export const MEMORY_PATTERN = /^\d+(?:[KMGT]B?)?$/i;
 const oneLine = (what: string) =>
   z.string().refine((s) => !hasControlCharacters(s), { message: `${what} must be one line without control characters` });
 
-export const SubmitAnswersSchema = z.object({
+export const SubmitAnswersSchema = lazySchema(() => z.object({
   partition: oneLine('The partition').pipe(z.string().regex(/^[^\s,]+(?:,[^\s,]+)*$/, 'A partition name has no spaces (several: comma-separated)')).optional(),
   time: z.string().trim().regex(TIME_PATTERN, 'Time as minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS or UNLIMITED').optional(),
   cpusPerTask: z.coerce.number().int('CPUs must be a whole number').min(1, 'At least 1 CPU').max(100_000).optional(),
@@ -20,7 +21,7 @@ export const SubmitAnswersSchema = z.object({
   jobName: oneLine('The job name').pipe(z.string().min(1, 'The job name cannot be empty').max(200, 'At most 200 characters')).optional(),
   dependency: oneLine('The dependency').pipe(z.string().regex(/^[a-z_]+(?::[\d_+]+)+(?:[,?][a-z_]+(?::[\d_+]+)+)*$|^singleton$/, 'A dependency such as afterok:123')).optional(),
   containerImage: oneLine('The container image').pipe(z.string().min(1)).optional(),
-});
+}));
 export type SubmitAnswers = z.infer<typeof SubmitAnswersSchema>;
 
 /** Validates answers; the message names every bad field. */

@@ -6,6 +6,7 @@
  * composition Submit uses). Pure; VS Code-free: src/vscode/submitFormPanel.ts only carries messages.
  */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import { errorMessage } from '../core/errors';
 import type { ClusterResources } from '../resources/model';
 import type { PythonEnvironment } from '../templates/render';
@@ -19,13 +20,13 @@ import {
   type FormField, type FormValues, type PartitionChoice,
 } from './submitFormModel';
 
-const text = z.string().max(10_000);
-export const FormValuesSchema = z.object({ partition: text, time: text, cpusPerTask: text, mem: text, gpus: text, jobName: text }).strict();
-const seq = z.number().int().nonnegative();
-const withValues = { seq, values: FormValuesSchema, template: z.string().max(500) };
+const text = lazySchema(() => z.string().max(10_000));
+export const FormValuesSchema = lazySchema(() => z.object({ partition: text, time: text, cpusPerTask: text, mem: text, gpus: text, jobName: text }).strict());
+const seq = lazySchema(() => z.number().int().nonnegative());
+const withValues = { seq, values: FormValuesSchema, template: lazySchema(() => z.string().max(500)) };
 
 /** What the page sends. */
-export const FormMessageSchema = z.discriminatedUnion('type', [
+export const FormMessageSchema = lazySchema(() => z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('change'), ...withValues }),
   z.object({ type: z.literal('submit'), ...withValues }),
@@ -33,7 +34,7 @@ export const FormMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cancel') }),
   /** The page drew view `seq`: what its preview and notes show (read back by the extension test). */
   z.object({ type: z.literal('rendered'), seq, preview: z.string().max(1_000_000), notes: z.record(z.string(), z.string().max(10_000)) }),
-]);
+]));
 export type FormMessage = z.infer<typeof FormMessageSchema>;
 
 export interface FieldView {

@@ -9,20 +9,21 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
 
 export const DEFAULT_SYNC_EXCLUDE = ['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.mypy_cache', '.pytest_cache', '.ipynb_checkpoints', '.DS_Store', '*.pyc', '*.swp'];
 
-export const SyncSettingsSchema = z.object({
+export const SyncSettingsSchema = lazySchema(() => z.object({
   /** off: only the rendered script is uploaded; scriptFolder / workspaceFolder: that folder is mirrored first. */
   syncFolder: z.enum(['off', 'scriptFolder', 'workspaceFolder']).default('off'),
   /** Globs (gitignore-like): without "/" they match a file or folder name anywhere, with "/" the path from the synced folder. */
   syncExclude: z.array(z.string().min(1)).default(DEFAULT_SYNC_EXCLUDE),
   /** Files above this size are skipped (and named): big data belongs on the cluster already. */
   syncMaxFileMb: z.number().positive().max(100_000).default(50),
-});
+}));
 export type SyncSettings = z.infer<typeof SyncSettingsSchema>;
 
 /** Each field on its own, so one bad value falls back to its default without discarding the others. */
@@ -127,11 +128,11 @@ export interface RemoteFile {
   wholeSeconds: boolean;
 }
 
-const RemoteRecordSchema = z.object({
+const RemoteRecordSchema = lazySchema(() => z.object({
   path: z.string().min(1),
   size: z.coerce.number().int().nonnegative(),
   mtime: z.string().regex(/^\d+(\.\d+)?$/),
-});
+}));
 
 /**
  * Parses `find . -type f -printf '%P\t%s\t%T@\0'`: NUL-terminated so newlines in names survive;

@@ -14,10 +14,11 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 
-const optionName = z.string().regex(/^[a-z][a-z-]*$/, 'an sbatch option name without dashes, e.g. "job-name"');
+const optionName = lazySchema(() => z.string().regex(/^[a-z][a-z-]*$/, 'an sbatch option name without dashes, e.g. "job-name"'));
 
-export const TemplateMetaSchema = z.object({
+export const TemplateMetaSchema = lazySchema(() => z.object({
   label: z.string().min(1),
   description: z.string().optional(),
   kind: z.enum(['header', 'wrapper']),
@@ -27,7 +28,7 @@ export const TemplateMetaSchema = z.object({
   defaults: z.record(optionName, z.string().nullable()).default({}),
   /** Options the user must give a value for (e.g. the container image). */
   requires: z.array(optionName).default([]),
-});
+}));
 export type TemplateMeta = z.infer<typeof TemplateMetaSchema>;
 
 export interface HeaderTemplate {

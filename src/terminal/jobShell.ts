@@ -10,6 +10,7 @@
  * - `-N1 -n1`: one shell, on one node (`--nodelist` picks it in a multi-node job), not one per task.
  */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import { UserFacingError } from '../core/errors';
 import { expandHostlist } from '../resources/hostlist';
 import type { SlurmCall } from '../slurm/call';
@@ -28,11 +29,11 @@ export interface JobPlace {
   nodes: string[];
 }
 
-const LineSchema = z.tuple([
+const LineSchema = lazySchema(() => z.tuple([
   z.string().regex(/^\d+$/, 'a raw job id'),
   z.string().regex(/^[A-Z_]+$/, 'a job state'),
   z.string(),
-]);
+]));
 
 /** `squeue -j <id>` for one job: raw id, state, node list; `null` when squeue does not know it (it left the queue). */
 export function jobPlaceCall(requested: string): SlurmCall<JobPlace | null> {
@@ -84,7 +85,7 @@ export function assertRunning(place: JobPlace | null, requested: string): assert
   if (place.nodes.length === 0) throw new UserFacingError(`Job ${requested} runs but squeue names no node for it.`, 'Refresh the Jobs view and try again.');
 }
 
-const ShellSchema = z.string().regex(/^\/[^\s\0]*$/, 'an absolute path');
+const ShellSchema = lazySchema(() => z.string().regex(/^\/[^\s\0]*$/, 'an absolute path'));
 
 /** The login shell the user's environment names (`printenv SHELL`), or /bin/sh when it names none. */
 export function parseLoginShell(stdout: string): string {

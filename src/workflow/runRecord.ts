@@ -4,19 +4,20 @@
  * on the way back in: a record that does not parse is dropped, never trusted. VS Code-free.
  */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import { DEPENDENCY_KINDS, NAME_PATTERN } from './schema';
 import { RUN_ID_PATTERN } from './plan';
 
-export const RunStepSchema = z.object({
+export const RunStepSchema = lazySchema(() => z.object({
   name: z.string().regex(NAME_PATTERN),
   jobId: z.number().int().positive(),
   /** Job ids of earlier attempts (replaced by Retry Failed), oldest first. */
   previousJobIds: z.array(z.number().int().positive()).default([]),
   dependsOn: z.array(z.object({ step: z.string().regex(NAME_PATTERN), kind: z.enum(DEPENDENCY_KINDS) })),
   array: z.string().optional(),
-});
+}));
 
-export const WorkflowRunSchema = z.object({
+export const WorkflowRunSchema = lazySchema(() => z.object({
   workflow: z.string().regex(NAME_PATTERN),
   runId: z.string().regex(RUN_ID_PATTERN),
   /** Cluster profile name. */
@@ -27,7 +28,7 @@ export const WorkflowRunSchema = z.object({
   startedAt: z.string(),
   /** In submit (topological) order. */
   steps: z.array(RunStepSchema).min(1),
-});
+}));
 
 export type WorkflowRun = z.infer<typeof WorkflowRunSchema>;
 export type RunStep = z.infer<typeof RunStepSchema>;

@@ -6,6 +6,7 @@
  * VS Code-free.
  */
 import { z } from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import { SubmitAnswersSchema } from '../submit/answers';
 
 /** Step and workflow names: they become part of job names `<workflow>.<run>.<step>`, so no dots. */
@@ -22,17 +23,17 @@ export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The submit form's resource fields (submit/submitFormModel.ts FORM_FIELDS) minus the job name, which the run sets. */
 export const RESOURCE_FIELDS = ['partition', 'time', 'cpusPerTask', 'mem', 'gpus'] as const;
-export const ResourcesSchema = SubmitAnswersSchema.pick({ partition: true, time: true, cpusPerTask: true, mem: true, gpus: true }).strict();
+export const ResourcesSchema = lazySchema(() => SubmitAnswersSchema.pick({ partition: true, time: true, cpusPerTask: true, mem: true, gpus: true }).strict());
 export type StepResources = z.infer<typeof ResourcesSchema>;
 
-const StepName = z.string().regex(NAME_PATTERN, `Step name: ${NAME_MESSAGE}`);
+const StepName = lazySchema(() => z.string().regex(NAME_PATTERN, `Step name: ${NAME_MESSAGE}`));
 
-export const DependencySchema = z.union([
+export const DependencySchema = lazySchema(() => z.union([
   StepName,
   z.object({ step: StepName, kind: z.enum(DEPENDENCY_KINDS).default('afterok') }).strict(),
-]);
+]));
 
-export const StepSchema = z
+export const StepSchema = lazySchema(() => z
   .object({
     name: StepName,
     /** A script file, relative to the workflow file's folder. */
@@ -47,15 +48,15 @@ export const StepSchema = z
     retries: z.number().int('Retries must be a whole number').min(0, 'Retries cannot be negative').max(10, 'At most 10 retries').optional(),
   })
   .strict()
-  .refine((s) => (s.script === undefined) !== (s.command === undefined), { message: 'A step needs exactly one of "script" or "command"' });
+  .refine((s) => (s.script === undefined) !== (s.command === undefined), { message: 'A step needs exactly one of "script" or "command"' }));
 
-export const WorkflowSchema = z
+export const WorkflowSchema = lazySchema(() => z
   .object({
     name: z.string().regex(NAME_PATTERN, `Workflow name: ${NAME_MESSAGE}`).optional(),
     description: z.string().optional(),
     steps: z.array(StepSchema).min(1, 'A workflow needs at least one step'),
   })
-  .strict();
+  .strict());
 
 export type WorkflowFile = z.infer<typeof WorkflowSchema>;
 export type WorkflowStepInput = z.infer<typeof StepSchema>;

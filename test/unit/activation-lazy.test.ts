@@ -1,0 +1,79 @@
+// What activation loads (issue 23): evaluating dist/extension.js must not load zod (a 190 KB vendor
+// file and ≈ 20 ms of schema building): schemas are built on first use (src/core/lazySchema.ts).
+// The bundle is built here (development options, so a failure can name the source file) and
+// required with a stand-in for the `vscode` module — the API object does not exist outside VS Code;
+// only its names are given, from @types/vscode. The vendor zod is replaced by a tripwire that says
+// which source file reached for it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { GENERAL_SETTING_KEYS, GeneralSettingsSchema } from '../../src/config/settings';
+import { lazySchema } from '../../src/core/lazySchema';
+import { LOG_SETTING_KEYS, LogSettingsSchema } from '../../src/logs/logSettings';
+import { z } from 'zod';
+
+type Options = Parameters<typeof build>[0];
+interface BuildModule { extensionBuilds(o: { production: boolean; outdir: string }): Options[] }
+const requireBuilt = createRequire(__filename);
+
+test('evaluating the extension bundle loads no zod (schemas are built on first use)', async () => {
+  const { extensionBuilds } = (await import(pathToFileURL(join(__dirname, '../../esbuild.mjs')).href)) as BuildModule;
+  const outdir = mkdtempSync(join(tmpdir(), 'swb-lazy-zod-'));
+  const Module = requireBuilt('node:module') as { _resolveFilename(request: string, ...rest: unknown[]): string };
+  const resolve = Module._resolveFilename;
+  try {
+    await Promise.all(extensionBuilds({ production: false, outdir }).map((b) => build({ ...b, logLevel: 'silent' })));
+    const bundleFile = join(outdir, 'extension.js');
+    // The stand-in `vscode`: every runtime name of the API, each a do-nothing value.
+    const dts = readFileSync(requireBuilt.resolve('@types/vscode/index.d.ts'), 'utf8');
+    const inert: object = new Proxy(function inert() {}, { get: (_, k) => (k === 'then' ? undefined : inert), apply: () => inert, construct: () => inert });
+    const api = Object.fromEntries([...dts.matchAll(/^\s*export (?:class|namespace|enum|const|function) (\w+)/gm)].map((m) => [m[1], inert]));
+    Module._resolveFilename = function (request: string, ...rest: unknown[]) {
+      return request === 'vscode' ? 'vscode' : resolve.call(this, request, ...rest);
+    };
+    requireBuilt.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: api } as NodeJS.Module;
+    const reached: string[] = [];
+    const tripwire = new Proxy({}, {
+      get(_, key) {
+        // The first frame in a source file of ours (source maps name it; the stand-in comes first).
+        const frame = (new Error().stack ?? '').split('\n').map((l) => /\((\/[^()]*\/src\/[^()]*?):(\d+):\d+\)$/.exec(l)).find((m) => m && !m[1].includes('node_modules'));
+        reached.push(frame ? `${frame[1].slice(frame[1].lastIndexOf('/src/') + 1)}:${frame[2]}` : 'the bundle outside src/');
+        return requireBuilt('zod')[key as 'z'];
+      },
+    });
+    requireBuilt.cache[join(outdir, 'vendor', 'zod.js')] = { id: 'zod', filename: 'zod', loaded: true, exports: tripwire } as unknown as NodeJS.Module;
+    requireBuilt(bundleFile);
+    if (process.env.SWB_LAZY_REPORT) writeFileSync(process.env.SWB_LAZY_REPORT, [...new Set(reached)].join('\n'));
+    assert.deepEqual([...new Set(reached)], [], 'module-level code used zod: wrap those schemas in lazySchema(() => …)');
+  } finally {
+    Module._resolveFilename = resolve;
+    delete requireBuilt.cache.vscode;
+    rmSync(outdir, { recursive: true, force: true });
+  }
+});
+
+test('settings key lists (written out so loading their module builds no schema) name every key of their schema', () => {
+  assert.deepEqual([...GENERAL_SETTING_KEYS].sort(), Object.keys(GeneralSettingsSchema.shape).sort());
+  assert.deepEqual([...LOG_SETTING_KEYS].sort(), Object.keys(LogSettingsSchema.shape).sort());
+});
+
+test('a lazy schema is built once, on first use, and behaves as the schema (parse, instanceof, inside other schemas)', () => {
+  let built = 0;
+  const Name = lazySchema(() => {
+    built++;
+    return z.string().min(1);
+  });
+  const Pair = lazySchema(() => z.object({ a: Name, b: z.array(Name) }));
+  assert.equal(built, 0);
+  assert.deepEqual(Pair.parse({ a: 'x', b: ['y'] }), { a: 'x', b: ['y'] });
+  assert.equal(Pair.safeParse({ a: '', b: [] }).success, false);
+  assert.ok(Name instanceof z.ZodString);
+  assert.equal(Name.optional().parse(undefined), undefined);
+  assert.deepEqual(Object.keys(Pair.shape), ['a', 'b']);
+  assert.equal(built, 1);
+});
