@@ -4,6 +4,7 @@
  */
 import type { ForwardsApi } from '../forward/forwardsApi';
 import type { LogsApi } from '../logs/logsApi';
+import type { RemoteFilesApi } from '../remoteFs/remoteFilesApi';
 import type { ClusterSnapshot } from './clusterSession';
 
 export interface SlurmWorkbenchApi {
@@ -21,6 +22,8 @@ export interface SlurmWorkbenchApi {
   forwards?: ForwardsApi;
   /** Terminals this window opened (login node, jobs): name, what they showed, whether still open. */
   terminals?: { list(): { name: string; output: string; open: boolean }[] };
+  /** slurm:// files: save conflicts asked about, and scripted answers for tests. */
+  remoteFiles?: RemoteFilesApi;
 }
 
 export interface RenderedTreeItem {

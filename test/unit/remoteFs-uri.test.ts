@@ -2,6 +2,8 @@
 // spaces, quotes, unicode and percent signs survive a print → parse round trip.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseRemoteFilesSettings } from '../../src/remoteFs/remoteFilesSettings';
+import { remoteSshAuthority, remoteSshFolder } from '../../src/remoteFs/remoteSsh';
 import { formatSlurmUri, locationOfUri, parseSlurmUri, profileForAuthority, remotePathOfUriPath, uriPartsOf, uriPathOfRemotePath } from '../../src/remoteFs/slurmUri';
 
 describe('slurm:// URI mapping', () => {
@@ -46,5 +48,22 @@ describe('slurm:// URI mapping', () => {
     assert.equal(profileForAuthority('HPC', ['hpc', 'HPC']), 'HPC');
     assert.equal(profileForAuthority('bigiron', ['BigIron']), 'BigIron');
     assert.equal(profileForAuthority('other', ['BigIron']), undefined);
+  });
+});
+
+describe('Remote-SSH folder and remote files settings', () => {
+  it('names the host the way Remote-SSH does', () => {
+    assert.equal(remoteSshAuthority({ host: 'login.hpc' }), 'ssh-remote+login.hpc');
+    const hex = remoteSshAuthority({ host: '127.0.0.1', user: 'slurmuser', port: 2222 }).replace('ssh-remote+', '');
+    assert.deepEqual(JSON.parse(Buffer.from(hex, 'hex').toString('utf8')), { hostName: '127.0.0.1', user: 'slurmuser', port: 2222 });
+    assert.deepEqual(remoteSshFolder({ host: 'h' }, '/scratch/a b'), { scheme: 'vscode-remote', authority: 'ssh-remote+h', path: '/scratch/a b' });
+    assert.equal(remoteSshFolder({ host: 'h' }, '~/x'), undefined, 'Remote-SSH does not expand ~');
+  });
+
+  it('validates slurm.remoteFiles.* with defaults for bad values', () => {
+    assert.deepEqual(parseRemoteFilesSettings({}), { settings: { maxFileSizeMB: 50, watchIntervalSeconds: 10 }, problems: [] });
+    const bad = parseRemoteFilesSettings({ maxFileSizeMB: 0, watchIntervalSeconds: 30 });
+    assert.deepEqual(bad.settings, { maxFileSizeMB: 50, watchIntervalSeconds: 30 });
+    assert.match(bad.problems[0] ?? '', /slurm\.remoteFiles\.maxFileSizeMB/);
   });
 });
