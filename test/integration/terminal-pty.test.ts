@@ -151,6 +151,15 @@ for (const side of sides) {
       }
     });
 
+    test('a dropped connection ends the terminal with a message saying so', { skip: side.name.startsWith('local') && 'the local transport has no connection to drop' }, async () => {
+      const term = await TermProbe.open(transport, undefined);
+      await term.ready();
+      // Closing the connection under the terminal, as a network drop would.
+      await transport.disconnect?.();
+      const exit = await term.waitExit();
+      assert.match(String(exit.error?.message), /connection to .* was lost/);
+    });
+
     test('a job that is not running, or not queued, is refused with a clear message', async () => {
       const version = await runCall(transport, versionCall());
       const held = (await side.as(`sbatch --parsable --hold -o /dev/null -t 5 --wrap 'sleep 300'`)).stdout.trim();

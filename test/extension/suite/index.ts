@@ -24,6 +24,7 @@ const testFiles: ReadonlyArray<() => Promise<unknown>> = [
   () => import('./submitForm.test.js'),
   () => import('./walkthrough.test.js'),
   () => import('./forward.test.js'),
+  () => import('./terminal.test.js'),
 ];
 
 export function resultsFile(): string {
