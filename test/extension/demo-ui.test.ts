@@ -437,3 +437,59 @@ test('folder sync on, a Python file edited in the browser: the modal offers "Sav
     await sshRun('rm -rf ~/.slurm-workbench/workspaces/pysync-*', { bed: readBed() });
   }
 });
+
+test('a job serving HTTP: Follow Log from its menu, Ctrl+click the link it prints, the page opens in the browser through a forward', { timeout: 240_000 }, async () => {
+  const bed = readBed();
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const dir = `${bed.home}/.swb-forward-ui-${process.pid}`;
+  const made = await sshRun(`mkdir -p ${quoteArg(dir)} && printf '<h1>forwarded page seen in the browser</h1>\\n' > ${quoteArg(`${dir}/index.html`)}`, { bed });
+  assert.equal(made.code, 0, made.stderr);
+  const sub = await sshRun(`sbatch --parsable -J ui-serve -t 5 --chdir=${quoteArg(dir)} --wrap ${quoteArg(`exec python3 -u -m http.server ${port} --bind 0.0.0.0`)}`, { bed });
+  assert.equal(sub.code, 0, sub.stderr);
+  const id = sub.stdout.trim();
+  const popups: Page[] = [];
+  const onPage = (p: Page): void => void popups.push(p);
+  page.context().on('page', onPage);
+  try {
+    await runCommand('Slurm: Refresh Jobs');
+    const row = page.locator('.part.sidebar .monaco-list-row', { hasText: `${id} ui-serve` }).filter({ hasText: 'RUNNING' }).first();
+    await until(async () => {
+      if (await row.isVisible()) return true;
+      await runCommand('Slurm: Refresh Jobs');
+      await page.waitForTimeout(1_000);
+      return false;
+    }, 90_000, `job ${id} running in the tree`);
+    await row.click({ button: 'right' });
+    const follow = page.locator('.context-view .monaco-menu .action-item').filter({ has: page.locator('.action-label', { hasText: /^\s*Follow Log\s*$/ }) }).first();
+    await follow.waitFor({ state: 'visible' });
+    await page.waitForTimeout(400); // a context menu ignores a click in its first moments
+    await follow.click();
+    // http.server says where it serves; the log's link to it is a forwarding link (Ctrl+click follows it).
+    const line = page.locator('.part.panel .view-lines .view-line', { hasText: `port ${port}` }).first();
+    await line.waitFor({ state: 'visible', timeout: 90_000 });
+    const link = line.locator('.detected-link').first();
+    await link.waitFor({ state: 'visible', timeout: 30_000 });
+    await shot('demo-forward-log-link');
+    const clicked = Date.now();
+    await link.click({ modifiers: ['Control'] });
+    // The workbench may ask before it opens a page outside itself: Open is the user's answer.
+    const deadline = Date.now() + 60_000;
+    while (popups.length === 0) {
+      const open = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Open$/ }).first();
+      if (await open.isVisible()) {
+        await shot('demo-forward-open-question');
+        await open.click();
+      }
+      assert.ok(Date.now() < deadline, 'no browser page opened within 60 s of the Ctrl+click');
+      await page.waitForTimeout(250);
+    }
+    const opened = popups[0];
+    await opened.locator('h1', { hasText: 'forwarded page seen in the browser' }).waitFor({ state: 'visible', timeout: 60_000 });
+    console.log(`# demo: Ctrl+click on the job's http.server link → its page in a new tab in ${((Date.now() - clicked) / 1000).toFixed(1)} s (${opened.url()})`);
+    await opened.screenshot({ path: path.join(shots, 'demo-forward-page.png') });
+    await opened.close();
+  } finally {
+    page.context().off('page', onPage);
+    await sshRun(`scancel ${quoteArg(id)}; rm -rf ${quoteArg(dir)}`, { bed });
+  }
+});
