@@ -29,7 +29,8 @@ export function describeStepState(seen: SeenState | undefined): string {
   if (!seen) return 'not seen by the poll yet';
   if (seen.state === 'PENDING' && seen.reason === 'DependencyNeverSatisfied') return 'PENDING: will never start, a step it needs failed (Retry Failed replaces it)';
   if (seen.state === 'PENDING' && seen.reason === 'Dependency') return 'PENDING: waiting for the steps it needs';
-  return seen.reason && seen.reason !== 'None' ? `${seen.state} (${seen.reason})` : seen.state;
+  // Only a waiting job's reason says something: a finished row may still carry the last one it had (JobHeldUser).
+  return seen.state === 'PENDING' && seen.reason && seen.reason !== 'None' ? `${seen.state} (${seen.reason})` : seen.state;
 }
 
 /** One line for a run: "3 completed, 1 failed, 1 waiting". */

@@ -24,7 +24,8 @@ test('an array step: running while any task runs, failed when a task failed, com
 test('the view says in plain words why a step will never start, and sums up a run', () => {
   assert.match(describeStepState({ state: 'PENDING', reason: 'DependencyNeverSatisfied' }), /will never start, a step it needs failed \(Retry Failed replaces it\)/);
   assert.equal(describeStepState({ state: 'PENDING', reason: 'Dependency' }), 'PENDING: waiting for the steps it needs');
-  assert.equal(describeStepState({ state: 'FAILED', reason: 'NonZeroExitCode' }), 'FAILED (NonZeroExitCode)');
+  assert.equal(describeStepState({ state: 'PENDING', reason: 'Priority' }), 'PENDING (Priority)');
+  assert.equal(describeStepState({ state: 'COMPLETED', reason: 'JobHeldUser' }), 'COMPLETED', 'a finished step drops the reason it waited for');
   assert.equal(describeStepState(undefined), 'not seen by the poll yet');
   assert.equal(
     summariseRun([{ state: 'COMPLETED' }, { state: 'COMPLETED' }, { state: 'FAILED' }, { state: 'PENDING', reason: 'DependencyNeverSatisfied' }, { state: 'PENDING', reason: 'Dependency' }]),
