@@ -16,6 +16,12 @@ import { resolveJobTargets } from './jobTargets';
 export interface OpenJobFolderOptions {
   /** false: no message with "Open in Remote-SSH" (tests). */
   offerRemoteSsh?: boolean;
+  /**
+   * false: only return the folder's Uri (scripted use, tests). Adding a second folder to a
+   * single-folder window turns it into an untitled workspace, which a browser window (code-server)
+   * completes by reloading — a test suite must not do that to its own window.
+   */
+  addToWorkspace?: boolean;
 }
 
 export function openJobFolderCommand(services: Services) {
@@ -33,7 +39,9 @@ export function openJobFolderCommand(services: Services) {
     const uri = vscode.Uri.from(uriPartsOf({ profile: session.profileName, remotePath: workDir }));
     const folders = vscode.workspace.workspaceFolders ?? [];
     const existing = folders.find((f) => f.uri.toString() === uri.toString());
-    if (existing) {
+    if (options.addToWorkspace === false) {
+      // Nothing to add: the caller opens files under the Uri itself.
+    } else if (existing) {
       await vscode.commands.executeCommand('revealInExplorer', existing.uri);
     } else {
       const name = `${session.profileName}: job ${row.id} (${posix.basename(workDir) || workDir})`;
