@@ -9,6 +9,7 @@ import { refreshCommand } from './commands/refresh';
 import { registerResources } from './commands/resourcesFeature';
 import { registerLogs } from './vscode/logFeature';
 import { registerPortForwards } from './vscode/portForwardFeature';
+import { registerRemoteFiles } from './vscode/remoteFileSystem';
 import { showLogCommand } from './commands/showLog';
 import { parseProfiles, type Profile } from './config/profile';
 import { GENERAL_SETTING_KEYS, parseGeneralSettings, pollerTiming, type GeneralSettings } from './config/settings';
@@ -40,19 +41,28 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
   context.subscriptions.push(channel);
   logger.setSink({ log: (level, message) => channel[level](message) });
 
-  let settings: GeneralSettings = parseGeneralSettings({}).settings;
+  // Settings are read and validated at their first use, not during activation: validation loads
+  // zod (dist/vendor/zod.js), which opening a shell script — the usual activation — does not need.
+  let settings: GeneralSettings | undefined;
+  const currentSettings = (): GeneralSettings => {
+    if (!settings) applySettings();
+    return settings ?? parseGeneralSettings({}).settings;
+  };
   const history = new JobHistory(context.globalState);
   // Sessions (logins, polling) start on first use after activation, not when a shell script activates us.
   let applyProfiles = (): void => {};
-  const registry = new OnDemandSessionRegistry(() => applyProfiles());
+  const registry = new OnDemandSessionRegistry(() => {
+    if (!settings) applySettings();
+    applyProfiles();
+  });
   const prompter = new VscodeAuthPrompter();
   const secrets = new VscodeSecretStore(context.secrets);
-  const tree = new JobsTreeProvider(registry, () => ({ groupBy: settings['jobs.groupBy'], sortBy: settings['jobs.sortBy'] }));
+  const tree = new JobsTreeProvider(registry, () => ({ groupBy: currentSettings()['jobs.groupBy'], sortBy: currentSettings()['jobs.sortBy'] }));
   const view = vscode.window.createTreeView('slurm.jobs', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const statusBar = new JobsStatusBar(registry);
   context.subscriptions.push(registry, tree, view, statusBar);
 
-  const applySettings = (): void => {
+  function applySettings(): void {
     const config = vscode.workspace.getConfiguration('slurm');
     const general = parseGeneralSettings(Object.fromEntries(GENERAL_SETTING_KEYS.map((k) => [k, config.get(k)])));
     settings = general.settings;
@@ -76,16 +86,16 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
       optionsOf,
     );
     if (registry.isStarted) applyProfiles();
-  };
+  }
 
   const sessionOptions = (pollIntervalSeconds?: number): ClusterSessionOptions => ({
-    timing: pollerTiming(settings, pollIntervalSeconds),
-    commandTimeoutMs: settings.commandTimeoutSeconds * 1000,
-    tracker: { historyDays: settings['jobs.historyDays'] },
+    timing: pollerTiming(currentSettings(), pollIntervalSeconds),
+    commandTimeoutMs: currentSettings().commandTimeoutSeconds * 1000,
+    tracker: { historyDays: currentSettings()['jobs.historyDays'] },
   });
   const createSession = (profile: Profile): ClusterSession => {
-    const transport = createTransport(profile, { prompter, secrets, logger }, { defaultTimeoutMs: settings.commandTimeoutSeconds * 1000 });
-    const since = Date.now() - settings['jobs.historyDays'] * 24 * 3600_000;
+    const transport = createTransport(profile, { prompter, secrets, logger }, { defaultTimeoutMs: currentSettings().commandTimeoutSeconds * 1000 });
+    const since = Date.now() - currentSettings()['jobs.historyDays'] * 24 * 3600_000;
     return new ClusterSession(profile.name, transport, { ...sessionOptions(profile.pollIntervalSeconds), seedFinished: history.finishedSince(profile.name, since) });
   };
 
@@ -113,12 +123,13 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
   ];
   for (const [id, handler] of commands) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
 
-  const services: Services = { context, registry, channel, jobsTree: tree, jobsView: view, settings: () => settings };
+  const services: Services = { context, registry, channel, jobsTree: tree, jobsView: view, settings: currentSettings };
   // Each feature registers its own commands, views and providers here, one line each.
   let logs: SlurmWorkbenchApi['logs'];
   let forwards: SlurmWorkbenchApi['forwards'];
   let terminals: SlurmWorkbenchApi['terminals'];
-  const features: ((services: Services) => void)[] = [registerJobCommands(history), registerProfileCommands, registerResources, (s) => void (logs = registerLogs(s)), registerSubmit, registerOnboarding, (s) => void (forwards = registerPortForwards(s)), registerWorkflows, (s) => void (terminals = registerTerminals(s))];
+  let remoteFiles: SlurmWorkbenchApi['remoteFiles'];
+  const features: ((services: Services) => void)[] = [registerJobCommands(history), registerProfileCommands, registerResources, (s) => void (logs = registerLogs(s)), registerSubmit, registerOnboarding, (s) => void (forwards = registerPortForwards(s)), registerWorkflows, (s) => void (terminals = registerTerminals(s)), (s) => void (remoteFiles = registerRemoteFiles(s))];
   for (const register of features) register(services);
   // A job's item offers Stop Following / Stop Watching only while that is the case.
   tree.setMarks((cluster, jobId) => ({
@@ -126,7 +137,10 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
     watched: history.isWatched(cluster, jobId),
   }));
 
-  applySettings();
+  // The palette's when-clauses need the profile count now; a raw count does without validation
+  // (applySettings sets the exact one at first use).
+  const rawProfiles = readProfilesSetting().raw;
+  void vscode.commands.executeCommand('setContext', 'slurm.profileCount', Array.isArray(rawProfiles) ? rawProfiles.length : 0);
   void migrateFollowAfterSubmit();
   registry.arm();
   // The Jobs view showing is a use: its tree asks for the sessions anyway; say so here too.
@@ -141,6 +155,7 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
     logs,
     forwards,
     terminals,
+    remoteFiles,
     jobsTreeItems: () => renderTree(tree),
     statusBarText: () => statusBar.text,
   };

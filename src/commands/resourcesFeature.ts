@@ -36,7 +36,7 @@ export function registerResources(services: Services): void {
   const monitor = new ResourcesMonitor(
     registry,
     (cluster, transport, signal) => loadClusterResources(cluster, transport, { signal, timeoutMs: services.settings().commandTimeoutSeconds * 1000 }),
-    resourcesTiming(readSettings()),
+    () => resourcesTiming(readSettings()),
     watches,
   );
   const tree = new ResourcesTreeProvider(monitor, watches);

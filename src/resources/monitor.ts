@@ -48,7 +48,8 @@ export class ResourcesMonitor extends Disposable {
   constructor(
     private readonly source: ClusterSource,
     private readonly load: ResourcesLoader,
-    private timing: PollerTiming,
+    /** A function: read when the first poller starts, not at construction (settings are read on first use). */
+    private timing: PollerTiming | (() => PollerTiming),
     private readonly watches: WatchRegistry,
   ) {
     super();
@@ -145,7 +146,7 @@ export class ResourcesMonitor extends Disposable {
   }
 
   private createEntry(cluster: string, transport: Transport): Entry {
-    const poller = new Poller<ClusterResources>((signal) => this.load(cluster, transport, signal), this.timing);
+    const poller = new Poller<ClusterResources>((signal) => this.load(cluster, transport, signal), (this.timing = typeof this.timing === 'function' ? this.timing() : this.timing));
     poller.setFocused(this.focused);
     const entry: Entry = { transport, poller, state: { cluster, loading: true, stale: false }, sub: { dispose() {} } };
     entry.sub = poller.onDidPoll((outcome) => {

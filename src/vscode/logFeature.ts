@@ -29,12 +29,15 @@ export class LogsController implements vscode.Disposable {
   readonly documents: LogDocumentProvider;
   /** Per cluster connection: one job-status watcher and one tail multiplexer shared by all its followers. */
   private readonly perCluster = new Map<string, { transport: Transport; watcher: JobStatusWatcher; tails: TailMux }>();
-  private current: LogSettings;
+  /** Read at first use (validation loads zod, which activation does not need). */
+  private currentSettings: LogSettings | undefined;
+  private get current(): LogSettings {
+    return (this.currentSettings ??= this.readSettings(false));
+  }
   /** "$(output) 3 logs" while logs are followed; a click offers to stop them (output channels have no close button). */
   private readonly followingItem = vscode.window.createStatusBarItem('slurm.logs.following', vscode.StatusBarAlignment.Left, 49);
 
   constructor(private readonly services: Services) {
-    this.current = this.readSettings(false);
     this.registry = new FollowerRegistry(() => this.current.maxFollowed);
     this.channels = new JobLogChannels({
       isFollowed: (profileName, jobId) => this.registry.all().some((f) => f.target.profileName === profileName && f.target.jobId === jobId),
@@ -70,7 +73,7 @@ export class LogsController implements vscode.Disposable {
   }
 
   reloadSettings(): void {
-    this.current = this.readSettings(true);
+    this.currentSettings = this.readSettings(true);
   }
 
   /** The files of a job reference: the row's resolved paths, or the Slurm layer's for the id. */

@@ -21,7 +21,7 @@ type Options = Parameters<typeof build>[0];
 interface BuildModule { extensionBuilds(o: { production: boolean; outdir: string }): Options[] }
 const requireBuilt = createRequire(__filename);
 
-test('evaluating the extension bundle loads no zod (schemas are built on first use)', async () => {
+test('evaluating the extension bundle, and activating it with the Slurm view hidden, loads no zod (schemas and settings are built and read on first use)', async () => {
   const { extensionBuilds } = (await import(pathToFileURL(join(__dirname, '../../esbuild.mjs')).href)) as BuildModule;
   const outdir = mkdtempSync(join(tmpdir(), 'swb-lazy-zod-'));
   const Module = requireBuilt('node:module') as { _resolveFilename(request: string, ...rest: unknown[]): string };
@@ -31,7 +31,14 @@ test('evaluating the extension bundle loads no zod (schemas are built on first u
     const bundleFile = join(outdir, 'extension.js');
     // The stand-in `vscode`: every runtime name of the API, each a do-nothing value.
     const dts = readFileSync(requireBuilt.resolve('@types/vscode/index.d.ts'), 'utf8');
-    const inert: object = new Proxy(function inert() {}, { get: (_, k) => (k === 'then' ? undefined : inert), apply: () => inert, construct: () => inert });
+    // Hidden and untrusted where asked (a window where only a script was opened); writes are accepted.
+    const hidden = new Set<PropertyKey>(['visible', 'focused', 'isTrusted']);
+    const inert: object = new Proxy(function inert() {}, {
+      get: (_, k) => (k === 'then' ? undefined : hidden.has(k) ? false : inert),
+      set: () => true,
+      apply: () => inert,
+      construct: () => inert,
+    });
     const api = Object.fromEntries([...dts.matchAll(/^\s*export (?:class|namespace|enum|const|function) (\w+)/gm)].map((m) => [m[1], inert]));
     Module._resolveFilename = function (request: string, ...rest: unknown[]) {
       return request === 'vscode' ? 'vscode' : resolve.call(this, request, ...rest);
@@ -47,9 +54,12 @@ test('evaluating the extension bundle loads no zod (schemas are built on first u
       },
     });
     requireBuilt.cache[join(outdir, 'vendor', 'zod.js')] = { id: 'zod', filename: 'zod', loaded: true, exports: tripwire } as unknown as NodeJS.Module;
-    requireBuilt(bundleFile);
+    const bundle = requireBuilt(bundleFile) as { activate(context: object): unknown };
+    const memento = { get: () => undefined, update: () => Promise.resolve(), keys: () => [] };
+    const context = { subscriptions: [], extensionMode: 3, globalState: memento, workspaceState: memento, secrets: inert, extensionUri: inert, globalStorageUri: { fsPath: outdir }, extension: { packageJSON: {} } };
+    bundle.activate(new Proxy(context, { get: (t, k) => (k in t ? t[k as keyof typeof t] : inert) }));
     if (process.env.SWB_LAZY_REPORT) writeFileSync(process.env.SWB_LAZY_REPORT, [...new Set(reached)].join('\n'));
-    assert.deepEqual([...new Set(reached)], [], 'module-level code used zod: wrap those schemas in lazySchema(() => …)');
+    assert.deepEqual([...new Set(reached)], [], 'module-level code or activate() used zod: wrap schemas in lazySchema(() => …), read settings at first use');
   } finally {
     Module._resolveFilename = resolve;
     delete requireBuilt.cache.vscode;

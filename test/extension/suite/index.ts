@@ -24,7 +24,9 @@ const testFiles: ReadonlyArray<() => Promise<unknown>> = [
   () => import('./submitForm.test.js'),
   () => import('./walkthrough.test.js'),
   () => import('./forward.test.js'),
+  () => import('./workflow.test.js'),
   () => import('./terminal.test.js'),
+  () => import('./remoteFs.test.js'),
 ];
 
 export function resultsFile(): string {
