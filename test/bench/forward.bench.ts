@@ -7,27 +7,18 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSshConfig } from '../../src/config/sshConfig';
 import { PortListener } from '../../src/forward/portListener';
 import { readBed, sshOptions } from '../integration/bed';
 import { bedTransport } from '../integration/bedTransport';
+import { freePort } from '../integration/netSupport';
 
 const FILE_MB = 64;
 const ROUNDS = 5;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function untilListening(port: number, what: string, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;

@@ -11,25 +11,11 @@ import { ClusterSession } from '../../src/session/clusterSession';
 import { EfficiencyMemory } from '../../src/session/efficiency';
 import { efficiencyBadge, FinishedEfficiencyReader } from '../../src/session/finishedEfficiency';
 import type { JobEvent } from '../../src/session/jobTracker';
-import type { Transport } from '../../src/transport/types';
 import { bedLabel, readBeds, sshRun, type Bed } from './bed';
 import { bedTransport } from './bedTransport';
 import { until } from './logs-support';
+import { countingTransport } from './countingTransport';
 
-function countingTransport(inner: Transport, commands: string[]): Transport {
-  return new Proxy(inner, {
-    get(target, prop, receiver) {
-      if (prop === 'exec') {
-        return (argv: readonly string[], opts?: unknown) => {
-          commands.push(argv.find((a) => a !== 'env' && !a.includes('=')) ?? argv[0]);
-          return target.exec(argv, opts as never);
-        };
-      }
-      const v = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
-}
 
 for (const bed of readBeds()) {
   describe(bedLabel(bed), () => badgeTests(bed));

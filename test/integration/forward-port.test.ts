@@ -6,8 +6,6 @@
 // session process killed, never the shared daemon).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { get } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { logger } from '../../src/core/logger';
 import { ForwardRegistry, type ForwardClosed } from '../../src/forward/forwardRegistry';
@@ -21,6 +19,7 @@ import type { Transport } from '../../src/transport/types';
 import { readBed, type Bed } from './bed';
 import { untilSnapshot } from './sessionWait';
 import { bedProfile, deps, sshTransport, sshdPidForClientPort } from './transport-support';
+import { freePort, httpGet } from './netSupport';
 
 let bed: Bed;
 before(() => {
@@ -29,26 +28,7 @@ before(() => {
 
 const fast = { ssh: { backoff: { initialMs: 200, maxMs: 1_000, factor: 2, maxAttempts: 10 } } };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
-function httpGet(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
   const end = Date.now() + ms;

@@ -12,22 +12,8 @@ import type { Transport } from '../../src/transport/types';
 import { bedLabel, readBeds, sshRun, type Bed } from './bed';
 import { bedTransport } from './bedTransport';
 import { untilSnapshot } from './sessionWait';
+import { countingTransport } from './countingTransport';
 
-function countingTransport(inner: Transport, argv0s: string[]): Transport {
-  return new Proxy(inner, {
-    get(target, prop, receiver) {
-      if (prop === 'exec') {
-        return (argv: readonly string[], opts?: unknown) => {
-          // The Slurm command is the first argv element that is not `env` or an assignment.
-          argv0s.push(argv.find((a) => a !== 'env' && !a.includes('=')) ?? argv[0]);
-          return target.exec(argv, opts as never);
-        };
-      }
-      const v = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
-}
 
 function nextSnapshot(session: ClusterSession, accept: (s: ClusterSnapshot) => boolean, timeoutMs = 30_000): Promise<ClusterSnapshot> {
   return new Promise((resolve, reject) => {

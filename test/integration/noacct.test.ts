@@ -13,30 +13,15 @@ import { clusterContext } from '../../src/session/slurmJobLister';
 import { slurmJobStatusLookup } from '../../src/logs/jobStatus';
 import { resolveTargets } from '../../src/logs/logTargets';
 import { accountingDisabledOn } from '../../src/slurm/accounting';
-import type { Transport } from '../../src/transport/types';
 import { bedLabel, readBed, repoRoot, sshRun } from './bed';
 import { bedTransport } from './bedTransport';
 import { nativeClusterOnly } from './devcontainerSkip';
+import { countingTransport } from './countingTransport';
 
 const skip = nativeClusterOnly('the no-accounting flavor is a native cluster on this machine (flavor-noacct.sh, started by up.sh), not a compose service');
 // up.sh writes it natively; a missing file there is an error that says how to fix it.
 const bed = skip ? undefined : readBed(path.join(repoRoot, '.bed', 'cluster-noacct.json'));
 
-/** The real transport, with every command's Slurm program name recorded. */
-function countingTransport(inner: Transport, commands: string[]): Transport {
-  return new Proxy(inner, {
-    get(target, prop, receiver) {
-      if (prop === 'exec') {
-        return (argv: readonly string[], opts?: unknown) => {
-          commands.push(argv.find((a) => a !== 'env' && !a.includes('=')) ?? argv[0]);
-          return target.exec(argv, opts as never);
-        };
-      }
-      const v = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
-}
 
 describe(`no accounting: ${bed ? bedLabel(bed) : 'noacct'}`, { skip }, () => {
   if (!bed) return;

@@ -6,34 +6,14 @@
 // opens it, in the followed log channel too; cancelling the job closes the forward.
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { get } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import { sshRun, type Bed } from '../../integration/bed';
 import type { ForwardInfo } from '../../../src/forward/forwardRegistry';
 import type { SlurmWorkbenchApi } from '../../../src/session/api';
 import { activateWithBundledProfile, waitFor } from './support';
+import { freePort, httpGet } from '../../integration/netSupport';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
-function httpGet(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
-}
 
 suite('Forwarded ports against the bundled cluster', () => {
   let bed: Bed;
