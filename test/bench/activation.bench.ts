@@ -112,6 +112,16 @@ export default async function activationBench(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
     page.setDefaultTimeout(60_000);
     for (let round = 1; round <= ROUNDS; round++) {
+      // A window the busy machine did not answer in time costs its round, not the whole run.
+      try {
+        await measureRound(round);
+      } catch (err) {
+        console.log(`  round ${round}: skipped (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
+        if (ours.length < paint.length) paint.length = ours.length;
+        if (round === ROUNDS && ours.length < 3) throw err;
+      }
+    }
+    async function measureRound(round: number): Promise<void> {
       // A fresh window each round: its extension host starts anew, nothing of ours is loaded yet.
       await page.goto(`${server.url}/?folder=${encodeURIComponent(dirs.workspace)}`);
       await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
@@ -149,8 +159,8 @@ export default async function activationBench(): Promise<void> {
   const o = median(ours);
   const b = median(baseline);
   console.log(`bundle dist/extension.js: ${bundleKb.toFixed(0)} KB (limit 600 KB); vsix ${vsixKb.toFixed(0)} KiB`);
-  console.log(`activation (extension host's own, median of ${ROUNDS}): Slurm Workbench ${o} ms vs minimal extension ${b} ms → ${(o / Math.max(b, 1)).toFixed(1)}× (goal < ${GOAL_MS} ms: ${o < GOAL_MS ? 'met' : 'NOT met'}); fastest window: ${Math.min(...ours)} ms vs ${Math.min(...baseline)} ms`);
+  console.log(`activation (extension host's own, median of ${ours.length} windows): Slurm Workbench ${o} ms vs minimal extension ${b} ms → ${(o / Math.max(b, 1)).toFixed(1)}× (goal < ${GOAL_MS} ms: ${o < GOAL_MS ? 'met' : 'NOT met'}); fastest window: ${Math.min(...ours)} ms vs ${Math.min(...baseline)} ms`);
   // Round 1 compiles the bundle; later windows use the code cache it wrote (activationLoader.ts).
-  console.log(`activation without the code cache (round 1): ${ours[0]} ms; with it (median of rounds 2-${ROUNDS}): ${median(ours.slice(1))} ms`);
-  console.log(`first tree paint (click on the Slurm icon → the bundled cluster's jobs listed, median of ${ROUNDS}): ${median(paint).toFixed(0)} ms`);
+  console.log(`activation without the code cache (round 1): ${ours[0]} ms; with it (median of the others): ${median(ours.slice(1))} ms`);
+  console.log(`first tree paint (click on the Slurm icon → the bundled cluster's jobs listed, median of ${paint.length}): ${median(paint).toFixed(0)} ms`);
 }
