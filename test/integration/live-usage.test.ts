@@ -44,8 +44,13 @@ function liveTests(bed: Bed): void {
     }
     const peak = Math.max(...steps.map((s) => s.maxRssMb ?? 0));
     assert.ok(peak >= 150 * 0.9 && peak <= 150 * 1.1 + 30, `peak ${peak.toFixed(1)} MB (python itself adds ~10-20 MB)`);
-    const text = await runCall(t, scontrolShowJobTextCall(jobId), { timeoutMs: 30_000 });
-    const alloc = allocationFromScontrol(text);
+    // Slurm's RunTime is whole seconds: a job seen in its first second has no run time to set the
+    // CPU use against yet (the line then leaves the capacity out). Read it once a second has passed.
+    let alloc = allocationFromScontrol(await runCall(t, scontrolShowJobTextCall(jobId), { timeoutMs: 30_000 }));
+    for (let i = 0; i < 30 && !alloc.runSeconds; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      alloc = allocationFromScontrol(await runCall(t, scontrolShowJobTextCall(jobId), { timeoutMs: 30_000 }));
+    }
     assert.equal(alloc.cpus, 2);
     assert.equal(alloc.memMb, 500);
     const [line] = liveUsageLines(steps, alloc, new Date());
