@@ -116,6 +116,7 @@ case $role in
     sw_register_accounting
     wait_for_node_names
     start_slurmctld
+    sw_zoo_reservation
     watch "$SW_MUNGE_PID:munged" "$SW_RUN/slurmctld.pid:slurmctld" ;;
   slurmd)
     node=${2:-}

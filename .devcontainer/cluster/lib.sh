@@ -464,6 +464,52 @@ sw_register_accounting() {
       sacctmgr -i add user "$u" account="$SW_ACCOUNT" cluster="$SW_CLUSTER_NAME" >/dev/null ||
       sw_fail "sacctmgr add user $u failed" "$SW_LOG/slurmdbd.log"
   done
+  sw_register_zoo_limits
+}
+
+# The limits the pending-reason zoo runs into (issue 20; slurm.conf enforces associations, limits
+# and qos): QOS zoo-maxjobs (one running job per user) which the test user may ask for besides
+# normal, account zoo-assoc-jobs (the test user's association there runs one job at a time) and
+# account zoo-assoc-cpu (2 CPUs for the whole account). The test user's default account stays
+# SW_ACCOUNT, so only jobs that ask for these are limited. Idempotent: one query, adds what is missing.
+SW_ZOO_QOS=zoo-maxjobs
+SW_ZOO_ACCOUNT_JOBS=zoo-assoc-jobs
+SW_ZOO_ACCOUNT_CPU=zoo-assoc-cpu
+sw_register_zoo_limits() {
+  local qos assocs log="$SW_LOG/slurmdbd.log"
+  qos=$(sacctmgr -n -P show qos format=name) || sw_fail "sacctmgr show qos failed" "$log"
+  grep -qx "$SW_ZOO_QOS" <<<"$qos" ||
+    sacctmgr -i add qos "$SW_ZOO_QOS" set MaxJobsPerUser=1 Description="pending-reason zoo: one running job per user" >/dev/null ||
+    sw_fail "sacctmgr add qos $SW_ZOO_QOS failed" "$log"
+  assocs=$(sacctmgr -n -P show assoc where cluster="$SW_CLUSTER_NAME" format=account,user,qos) ||
+    sw_fail "sacctmgr show assoc failed" "$log"
+  grep -qx "$SW_ACCOUNT|$SW_USER|.*\b$SW_ZOO_QOS\b.*" <<<"$assocs" ||
+    sacctmgr -i modify user where name="$SW_USER" account="$SW_ACCOUNT" cluster="$SW_CLUSTER_NAME" \
+      set qos+="$SW_ZOO_QOS" >/dev/null || sw_fail "sacctmgr: allowing $SW_USER QOS $SW_ZOO_QOS failed" "$log"
+  grep -q "^$SW_ZOO_ACCOUNT_JOBS||" <<<"$assocs" ||
+    sacctmgr -i add account "$SW_ZOO_ACCOUNT_JOBS" cluster="$SW_CLUSTER_NAME" \
+      description="pending-reason zoo: one job at a time" organization=workbench >/dev/null ||
+    sw_fail "sacctmgr add account $SW_ZOO_ACCOUNT_JOBS failed" "$log"
+  grep -q "^$SW_ZOO_ACCOUNT_JOBS|$SW_USER|" <<<"$assocs" ||
+    sacctmgr -i add user "$SW_USER" account="$SW_ZOO_ACCOUNT_JOBS" cluster="$SW_CLUSTER_NAME" MaxJobs=1 >/dev/null ||
+    sw_fail "sacctmgr add user $SW_USER to $SW_ZOO_ACCOUNT_JOBS failed" "$log"
+  grep -q "^$SW_ZOO_ACCOUNT_CPU||" <<<"$assocs" ||
+    sacctmgr -i add account "$SW_ZOO_ACCOUNT_CPU" cluster="$SW_CLUSTER_NAME" GrpTRES=cpu=2 \
+      description="pending-reason zoo: 2 CPUs for the account" organization=workbench >/dev/null ||
+    sw_fail "sacctmgr add account $SW_ZOO_ACCOUNT_CPU failed" "$log"
+  grep -q "^$SW_ZOO_ACCOUNT_CPU|$SW_USER|" <<<"$assocs" ||
+    sacctmgr -i add user "$SW_USER" account="$SW_ZOO_ACCOUNT_CPU" cluster="$SW_CLUSTER_NAME" >/dev/null ||
+    sw_fail "sacctmgr add user $SW_USER to $SW_ZOO_ACCOUNT_CPU failed" "$log"
+}
+
+# A reservation a year ahead on node1 for the test user: the zoo's job asking for it waits with
+# reason Reservation. So far ahead that it never holds back anything else; created when missing.
+SW_ZOO_RESERVATION=zoo-future
+sw_zoo_reservation() {
+  scontrol show reservation "$SW_ZOO_RESERVATION" >/dev/null 2>&1 && return 0
+  scontrol create reservation ReservationName="$SW_ZOO_RESERVATION" StartTime=now+365days \
+    Duration=01:00:00 Nodes=node1 Users="$SW_USER" >/dev/null ||
+    sw_fail "scontrol create reservation $SW_ZOO_RESERVATION failed" "$SW_LOG/slurmctld.log"
 }
 
 sw_ctld_answers() { [[ $(scontrol ping 2>/dev/null) == *"is UP"* ]]; }

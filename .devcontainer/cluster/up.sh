@@ -35,6 +35,7 @@ start_slurm() {
   for node in "${SW_NODES[@]}"; do
     start_slurmd "$node"
   done
+  sw_zoo_reservation
   printf '%s\n' "$hash" >"$hash_file"
 }
 
