@@ -10,7 +10,7 @@ import { MEMORY_PATTERN, TIME_PATTERN, gpusOf } from '../submit/answers';
 import { effectiveDirectives, parseScript, type Directive } from '../submit/directives';
 import { timeLimitProblem } from '../submit/limitCheck';
 import { maxGpusPerNode } from '../submit/sbatchErrors';
-import { optionByLong, optionByShort } from './sbatchOptions';
+import { optionByLong, optionByShort } from '../slurm/sbatchOptions';
 
 export interface SbatchDiagnostic {
   line: number;

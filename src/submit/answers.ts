@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { lazySchema } from '../core/lazySchema';
-import { hasControlCharacters } from './directiveFormat';
+import { hasControlCharacters } from '../slurm/directiveFormat';
 
 export const TIME_PATTERN = /^(?:\d+|\d+:\d+|\d+:\d+:\d+|\d+-\d+|\d+-\d+:\d+|\d+-\d+:\d+:\d+|unlimited|infinite)$/i;
 export const MEMORY_PATTERN = /^\d+(?:[KMGT]B?)?$/i;

@@ -14,9 +14,9 @@ import { UserFacingError } from '../core/errors';
 import { renderTemplate, type PythonEnvironment } from '../templates/render';
 import type { HeaderTemplate } from '../templates/templateStore';
 import { answersToOptions, type SubmitAnswers } from './answers';
-import { hasControlCharacters } from './directiveFormat';
+import { hasControlCharacters } from '../slurm/directiveFormat';
 import { effectiveDirectives, parseScript, type ParsedScript } from './directives';
-import { planHeader, type HeaderPlan, type PlannedDirective } from './headerPlan';
+import { planHeader, type HeaderPlan, type PlannedDirective } from '../templates/headerPlan';
 
 export interface ComposeInput {
   /** Base name of the user's file, e.g. "train model.py". */

@@ -11,7 +11,7 @@
  *   a heterogeneous job; the options after it belong to that component.
  * Positions are kept so that diagnostics and hovers can point at the exact text. VS Code-free.
  */
-import { optionByLong, optionByShort, type SbatchOption } from '../language/sbatchOptions';
+import { optionByLong, optionByShort, type SbatchOption } from '../slurm/sbatchOptions';
 
 export const DIRECTIVE_PREFIX = '#SBATCH';
 

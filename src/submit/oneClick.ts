@@ -16,7 +16,7 @@
  * "--x=new (overrides #SBATCH --x=old)"). An answer equal to the file's value, or left as the
  * prefilled file value, is not passed at all.
  */
-import { formatDirectiveValue } from './directiveFormat';
+import { formatDirectiveValue } from '../slurm/directiveFormat';
 import { answersFromOptions, type SubmitAnswers } from './answers';
 
 export type AskMode = 'missing' | 'all';

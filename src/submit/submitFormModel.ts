@@ -8,7 +8,7 @@
 import { formatDuration } from '../slurm/duration';
 import type { ClusterResources } from '../resources/model';
 import { answersToOptions, SubmitAnswersSchema, type SubmitAnswers } from './answers';
-import { formatDirectiveValue } from './directiveFormat';
+import { formatDirectiveValue } from '../slurm/directiveFormat';
 import { checkLimits } from './limitCheck';
 import { answersToPass, describeFileOverrides } from './oneClick';
 

@@ -13,7 +13,7 @@ import type { PythonEnvironment } from '../templates/render';
 import type { HeaderTemplate } from '../templates/templateStore';
 import { composeJob } from './compose';
 import { effectiveDirectives, parseScript } from './directives';
-import { describeOverrides } from './headerPlan';
+import { describeOverrides } from '../templates/headerPlan';
 import { describeFileOverrides } from './oneClick';
 import {
   FORM_FIELDS, FIELD_TEXT, fieldNotes, fieldWarnings, formErrors, formValuesFrom, partitionChoices, passedAnswers, reprefill,

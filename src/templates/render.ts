@@ -11,8 +11,8 @@
  */
 import { quoteArg } from '../core/shellQuote';
 import { UserFacingError } from '../core/errors';
-import { formatDirective } from '../submit/directiveFormat';
-import type { PlannedDirective } from '../submit/headerPlan';
+import { formatDirective } from '../slurm/directiveFormat';
+import type { PlannedDirective } from './headerPlan';
 import type { HeaderTemplate } from './templateStore';
 
 export interface PythonEnvironment {

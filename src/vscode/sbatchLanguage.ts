@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import { logger } from '../core/logger';
 import { completionSite, diagnoseScript, directiveAt } from '../language/sbatchDiagnostics';
-import { SBATCH_OPTIONS, optionByLong, optionSignature } from '../language/sbatchOptions';
+import { SBATCH_OPTIONS, optionByLong, optionSignature } from '../slurm/sbatchOptions';
 import { qosCompletions, type ValueCompletion } from '../language/qosCompletion';
 import type { ClusterSession } from '../session/clusterSession';
 import { qosCall, runCall, sinfoCall, type ClusterInfo, type QosInfo } from '../slurm';

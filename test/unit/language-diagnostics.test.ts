@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseSinfo } from '../../src/slurm/sinfo';
 import { completionSite, diagnoseScript, directiveAt } from '../../src/language/sbatchDiagnostics';
-import { SBATCH_OPTIONS, optionByLong, optionByShort, optionSignature } from '../../src/language/sbatchOptions';
+import { SBATCH_OPTIONS, optionByLong, optionByShort, optionSignature } from '../../src/slurm/sbatchOptions';
 
 const cluster = parseSinfo(readFileSync(path.resolve(__dirname, '../fixtures/slurm-22.05/sinfo.txt'), 'utf8'));
 const codes = (text: string, withCluster = false) => diagnoseScript(text, withCluster ? cluster : undefined).map((d) => d.code);

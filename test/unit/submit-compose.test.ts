@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { loadTemplates, type HeaderTemplate } from '../../src/templates/templateStore';
 import { composeJob, checkFileName } from '../../src/submit/compose';
 import { parseScript, effectiveDirectives } from '../../src/submit/directives';
-import { planHeader } from '../../src/submit/headerPlan';
+import { planHeader } from '../../src/templates/headerPlan';
 import { answersFromOptions, parseAnswers } from '../../src/submit/answers';
 
 let cache: HeaderTemplate[] | undefined;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { effectiveDirectives, parseScript, splitDirectiveArguments } from '../../src/submit/directives';
-import { formatDirective, formatDirectiveValue } from '../../src/submit/directiveFormat';
+import { formatDirective, formatDirectiveValue } from '../../src/slurm/directiveFormat';
 
 const opts = (text: string) => parseScript(text).directives.map((d) => [d.option, d.value ?? null]);
 

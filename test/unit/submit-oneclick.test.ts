@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { effectiveDirectives, parseScript } from '../../src/submit/directives';
 import { answersToPass, chooseCluster, describeFileOverrides, planQuestions } from '../../src/submit/oneClick';
-import { planHeader } from '../../src/submit/headerPlan';
+import { planHeader } from '../../src/templates/headerPlan';
 import { answersToOptions } from '../../src/submit/answers';
 
 const fileOf = (text: string) => effectiveDirectives(parseScript(text).directives);

@@ -9,7 +9,7 @@
  *   applies over the script's directives — the user changed it on purpose for this submission.
  * VS Code-free.
  */
-import { formatDirectiveValue } from './directiveFormat';
+import { formatDirectiveValue } from '../slurm/directiveFormat';
 
 export interface PlannedDirective {
   option: string;
