@@ -14,8 +14,15 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import type * as vscode from 'vscode';
 
+/** How the bundle was loaded, for the activation line in the log (extension.ts). */
+export interface BundleLoad {
+  /** Compiling and evaluating dist/extension.js, in ms. */
+  loadMs: number;
+  codeCache: 'used' | 'written' | 'rejected' | 'off';
+}
+
 interface Bundle {
-  activate(context: vscode.ExtensionContext): unknown;
+  activate(context: vscode.ExtensionContext, load?: BundleLoad): unknown;
   deactivate?(): void;
 }
 
@@ -24,7 +31,7 @@ const PRODUCTION = 1;
 const CACHE_WRITE_DELAY_MS = 3_000;
 let bundle: Bundle | undefined;
 
-function compileWithCodeCache(file: string, cacheDir: string): Bundle {
+function compileWithCodeCache(file: string, cacheDir: string): { bundle: Bundle; codeCache: BundleLoad['codeCache'] } {
   const stat = fs.statSync(file);
   const cacheFile = path.join(cacheDir, `code-cache-${stat.size}-${Math.floor(stat.mtimeMs)}.bin`);
   let cachedData: Buffer | undefined;
@@ -40,10 +47,11 @@ function compileWithCodeCache(file: string, cacheDir: string): Bundle {
   const run = script.runInThisContext() as (e: object, r: NodeRequire, m: object, f: string, d: string) => void;
   // createRequire(file): `vscode` and ./vendor/* resolve as for a bundle required from dist/.
   run(module.exports, createRequire(file), module, file, path.dirname(file));
-  if (!cachedData || script.cachedDataRejected) {
+  const rejected = cachedData !== undefined && script.cachedDataRejected === true;
+  if (!cachedData || rejected) {
     setTimeout(() => writeCache(script, cacheDir, cacheFile), CACHE_WRITE_DELAY_MS).unref();
   }
-  return module.exports;
+  return { bundle: module.exports, codeCache: !cachedData ? 'written' : rejected ? 'rejected' : 'used' };
 }
 
 function writeCache(script: vm.Script, cacheDir: string, cacheFile: string): void {
@@ -62,13 +70,15 @@ function writeCache(script: vm.Script, cacheDir: string, cacheFile: string): voi
 }
 
 export function activate(context: vscode.ExtensionContext): unknown {
+  const started = performance.now();
   const file = path.join(__dirname, 'extension.js');
   // A missing or unusable cache only costs the compile (V8 rejects bad cache data by itself).
-  bundle = context.extensionMode === PRODUCTION
+  const loaded = context.extensionMode === PRODUCTION
     ? compileWithCodeCache(file, path.join(context.globalStorageUri.fsPath, 'code-cache'))
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    : (require(file) as Bundle);
-  return bundle.activate(context);
+    : { bundle: require(file) as Bundle, codeCache: 'off' as const };
+  bundle = loaded.bundle;
+  return bundle.activate(context, { loadMs: performance.now() - started, codeCache: loaded.codeCache });
 }
 
 export function deactivate(): void {

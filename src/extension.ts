@@ -12,10 +12,12 @@ import { registerPortForwards } from './vscode/portForwardFeature';
 import { registerRemoteFiles } from './vscode/remoteFileSystem';
 import { showLogCommand } from './commands/showLog';
 import { parseProfiles, type Profile } from './config/profile';
-import { GENERAL_SETTING_KEYS, parseGeneralSettings, pollerTiming, type GeneralSettings } from './config/settings';
+import { pollerTiming } from './config/settings';
+import { Configuration } from './vscode/configuration';
 import type { ClusterSessionOptions } from './session/clusterSession';
 import { logger } from './core/logger';
 import type { SlurmWorkbenchApi } from './session/api';
+import type { BundleLoad } from './activationLoader';
 import { renderTree } from './views/renderTree';
 import { ClusterSession } from './session/clusterSession';
 import type { SessionSpec } from './session/sessionRegistry';
@@ -32,27 +34,26 @@ import { registerOnboarding } from './commands/onboardingFeature';
 import { registerWorkflows } from './commands/runWorkflow';
 import { registerTerminals } from './commands/registerTerminalCommands';
 import { JobHistory } from './session/jobHistory';
-import { announceIgnoredProfiles, readProfilesSetting } from './vscode/profileSettings';
+import { announceIgnoredProfiles } from './vscode/profileSettings';
 import { JobsTreeProvider } from './views/jobsTree';
 import { migrateFollowAfterSubmit } from './vscode/settingsMigration';
 
-export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
+export function activate(context: vscode.ExtensionContext, load?: BundleLoad): SlurmWorkbenchApi {
+  const started = performance.now();
   const channel = vscode.window.createOutputChannel('Slurm Workbench', { log: true });
   context.subscriptions.push(channel);
   logger.setSink({ log: (level, message) => channel[level](message) });
 
-  // Settings are read and validated at their first use, not during activation: validation loads
-  // zod (dist/vendor/zod.js), which opening a shell script — the usual activation — does not need.
-  let settings: GeneralSettings | undefined;
-  const currentSettings = (): GeneralSettings => {
-    if (!settings) applySettings();
-    return settings ?? parseGeneralSettings({}).settings;
-  };
+  // Settings are read and validated at their first use, not during activation (configuration.ts).
+  const configuration = new Configuration();
+  context.subscriptions.push(configuration);
+  const currentSettings = () => configuration.settings;
+  let profilesApplied = false;
   const history = new JobHistory(context.globalState);
   // Sessions (logins, polling) start on first use after activation, not when a shell script activates us.
   let applyProfiles = (): void => {};
   const registry = new OnDemandSessionRegistry(() => {
-    if (!settings) applySettings();
+    if (!profilesApplied) applySettings();
     applyProfiles();
   });
   const prompter = new VscodeAuthPrompter();
@@ -62,19 +63,13 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
   const statusBar = new JobsStatusBar(registry);
   context.subscriptions.push(registry, tree, view, statusBar);
 
+  /** The profiles (and the settings they are run with) applied to the sessions; again after each change. */
   function applySettings(): void {
-    const config = vscode.workspace.getConfiguration('slurm');
-    const general = parseGeneralSettings(Object.fromEntries(GENERAL_SETTING_KEYS.map((k) => [k, config.get(k)])));
-    settings = general.settings;
-    const profileSetting = readProfilesSetting();
+    profilesApplied = true;
+    const profileSetting = configuration.profiles();
     announceIgnoredProfiles(profileSetting.ignored);
     const { profiles, problems } = parseProfiles(profileSetting.raw);
-    for (const p of [...general.problems.map((x) => `${x.setting}: ${x.message}`), ...problems.map((x) => x.message)]) {
-      logger.warn(p);
-      void vscode.window.showWarningMessage(`Slurm Workbench settings: ${p}`, 'Open Settings').then((a) => {
-        if (a) void vscode.commands.executeCommand('slurm.openSettings');
-      });
-    }
+    configuration.report(problems.map((x) => x.message));
     void vscode.commands.executeCommand('setContext', 'slurm.profileCount', profiles.length);
     const optionsOf = (name: string): ClusterSessionOptions => sessionOptions(profiles.find((p) => p.name === name)?.pollIntervalSeconds);
     applyProfiles = () => registry.apply(
@@ -105,25 +100,22 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
   context.subscriptions.push(
     view.onDidChangeVisibility((e) => registry.setVisible(e.visible)),
     vscode.window.onDidChangeWindowState((s) => registry.setFocused(s.focused)),
-    // Trusting the workspace lets its own cluster profiles apply (profileSettings.ts).
-    vscode.workspace.onDidGrantWorkspaceTrust(() => applySettings()),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('slurm')) {
-        applySettings();
-        if (e.affectsConfiguration('slurm.jobs')) tree.refreshAll();
-      }
+    // Also when the workspace became trusted: its own cluster profiles may apply now.
+    configuration.onDidChange((e) => {
+      applySettings();
+      if (e.affects('jobs')) tree.refreshAll();
     }),
   );
 
   const commands: [string, (...args: never[]) => unknown][] = [
     ['slurm.refresh', refreshCommand(registry)],
-    ['slurm.addProfile', addProfileCommand()],
+    ['slurm.addProfile', addProfileCommand(configuration)],
     ['slurm.openSettings', openSettingsCommand()],
     ['slurm.showLog', showLogCommand(channel)],
   ];
   for (const [id, handler] of commands) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
 
-  const services: Services = { context, registry, channel, jobsTree: tree, jobsView: view, settings: currentSettings };
+  const services: Services = { context, registry, channel, jobsTree: tree, jobsView: view, settings: currentSettings, configuration };
   // Each feature registers its own commands, views and providers here, one line each.
   let logs: SlurmWorkbenchApi['logs'];
   let forwards: SlurmWorkbenchApi['forwards'];
@@ -139,14 +131,16 @@ export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
 
   // The palette's when-clauses need the profile count now; a raw count does without validation
   // (applySettings sets the exact one at first use).
-  const rawProfiles = readProfilesSetting().raw;
+  const rawProfiles = configuration.profiles().raw;
   void vscode.commands.executeCommand('setContext', 'slurm.profileCount', Array.isArray(rawProfiles) ? rawProfiles.length : 0);
-  void migrateFollowAfterSubmit();
+  void migrateFollowAfterSubmit(configuration);
   registry.arm();
   // The Jobs view showing is a use: its tree asks for the sessions anyway; say so here too.
   if (view.visible) registry.startNow();
   context.subscriptions.push(view.onDidChangeVisibility((e) => e.visible && registry.startNow()));
-  logger.info(`Slurm Workbench activated (${registry.isStarted ? `${registry.startedSessions().length} cluster session(s)` : 'cluster sessions start on first use'})`);
+  // What activation cost, where a user (or the activation bench) can read it.
+  const took = `activate() ${(performance.now() - started).toFixed(1)} ms${load ? `, bundle load ${load.loadMs.toFixed(1)} ms (code cache ${load.codeCache})` : ''}`;
+  logger.info(`Slurm Workbench activated in ${took}; ${registry.isStarted ? `${registry.startedSessions().length} cluster session(s)` : 'cluster sessions start on first use'}`);
   return {
     snapshots: () => registry.all().map((s) => s.snapshot),
     refresh: async () => {

@@ -8,12 +8,13 @@ import { suggestProfileName } from '../config/profileName';
 import { listConcreteHosts, loadSshConfig } from '../config/sshConfig';
 import { errorMessage } from '../core/errors';
 import { logger } from '../core/logger';
+import type { Configuration } from '../vscode/configuration';
 
 interface HostPick extends vscode.QuickPickItem {
   value: { kind: 'ssh'; host: string } | { kind: 'local' } | { kind: 'manual' };
 }
 
-export function addProfileCommand() {
+export function addProfileCommand(configuration: Configuration) {
   return async (): Promise<void> => {
     let hosts: string[] = [];
     try {
@@ -29,8 +30,7 @@ export function addProfileCommand() {
     const pick = await vscode.window.showQuickPick(picks, { title: 'Add Slurm Cluster Profile', placeHolder: 'Where does the cluster run?' });
     if (!pick) return;
 
-    const config = vscode.workspace.getConfiguration('slurm');
-    const existing = (config.get<unknown[]>('profiles') ?? []).filter((p): p is { name: string } => typeof (p as { name?: unknown })?.name === 'string');
+    const existing = (configuration.raw<unknown[]>('profiles') ?? []).filter((p): p is { name: string } => typeof (p as { name?: unknown })?.name === 'string');
     const taken = existing.map((p) => p.name);
     const profile: Record<string, unknown> = {};
     let suggestedName = suggestProfileName({ host: 'local', fromSshConfig: true }, taken);
@@ -64,8 +64,8 @@ export function addProfileCommand() {
     });
     if (!name) return;
     // Appended to the user's own list: a workspace's profiles (get() may return them) never move into user settings.
-    const own = config.inspect<unknown[]>('profiles')?.globalValue;
-    await config.update('profiles', [...(Array.isArray(own) ? own : []), { name: name.trim(), ...profile }], vscode.ConfigurationTarget.Global);
+    const own = configuration.inspect<unknown[]>('profiles').globalValue;
+    await configuration.update('profiles', [...(Array.isArray(own) ? own : []), { name: name.trim(), ...profile }], 'global');
     void vscode.window.showInformationMessage(`Slurm profile "${name.trim()}" added.`);
   };
 }

@@ -7,6 +7,7 @@ import { errorMessage } from '../core/errors';
 import type { ClusterSession } from '../session/clusterSession';
 import { testConnection } from '../session/connectionTest';
 import type { Services } from '../vscode/services';
+import type { SettingScope } from '../vscode/configuration';
 import { showActionError } from '../vscode/errors';
 
 async function pickSession(services: Services, arg: unknown, title: string): Promise<ClusterSession | undefined> {
@@ -72,11 +73,10 @@ export function removeProfileCommand(services: Services) {
       const answer = await vscode.window.showWarningMessage(`Remove the Slurm profile "${name}"?`, { modal: true, detail: 'Its jobs keep running on the cluster; only the profile is removed from your settings.' }, 'Remove');
       if (answer !== 'Remove') return false;
     }
-    const config = vscode.workspace.getConfiguration('slurm');
-    const inspect = config.inspect<unknown[]>('profiles');
-    const targets: [unknown[] | undefined, vscode.ConfigurationTarget][] = [
-      [inspect?.globalValue, vscode.ConfigurationTarget.Global],
-      [inspect?.workspaceValue, vscode.ConfigurationTarget.Workspace],
+    const inspect = services.configuration.inspect<unknown[]>('profiles');
+    const targets: [unknown[] | undefined, SettingScope][] = [
+      [inspect.globalValue, 'global'],
+      [inspect.workspaceValue, 'workspace'],
     ];
     try {
       let removed = false;
@@ -84,7 +84,7 @@ export function removeProfileCommand(services: Services) {
         if (!Array.isArray(list)) continue;
         const kept = list.filter((p) => (p as { name?: unknown })?.name !== name);
         if (kept.length !== list.length) {
-          await config.update('profiles', kept, target);
+          await services.configuration.update('profiles', kept, target);
           removed = true;
         }
       }

@@ -9,7 +9,8 @@ import { logger } from '../core/logger';
 import { jobsTookOrFreedResources } from '../resources/jobEffect';
 import { loadClusterResources } from '../resources/loader';
 import { ResourcesMonitor } from '../resources/monitor';
-import { parseResourcesSettings, resourcesTiming } from '../resources/settings';
+import { resourcesTiming } from '../resources/settings';
+import { sectionOf } from '../config/settings';
 import { describeCondition } from '../resources/watch';
 import { WatchRegistry, type WatchFired } from '../resources/watchRegistry';
 import { postWebhook } from '../resources/webhook';
@@ -23,14 +24,7 @@ import { WEBHOOK_SECRET_KEY, waitForResourcesCommand } from './waitForResources'
 
 export function registerResources(services: Services): void {
   const { context, registry } = services;
-  const readSettings = () => {
-    const { settings, problems } = parseResourcesSettings({ pollIntervalSeconds: vscode.workspace.getConfiguration('slurm.resources').get('pollIntervalSeconds') });
-    for (const p of problems) {
-      logger.warn(p);
-      void vscode.window.showWarningMessage(`Slurm Workbench settings: ${p}`);
-    }
-    return settings;
-  };
+  const readSettings = () => sectionOf(services.settings(), 'resources');
 
   const watches = new WatchRegistry();
   const monitor = new ResourcesMonitor(
@@ -60,8 +54,8 @@ export function registerResources(services: Services): void {
   context.subscriptions.push(
     view.onDidChangeVisibility(() => updateVisible()),
     vscode.window.onDidChangeWindowState((s) => monitor.setFocused(s.focused)),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('slurm.resources')) monitor.setTiming(resourcesTiming(readSettings()));
+    services.configuration.onDidChange((e) => {
+      if (e.affects('resources')) monitor.setTiming(resourcesTiming(readSettings()));
     }),
     watches.onDidChange(updateWatchContext),
     watches.onDidFire((fired) => void announce(fired, context.secrets, panel)),

@@ -89,9 +89,8 @@ export function setupBundledClusterCommand(services: Services) {
       );
       const bedFile = path.join(plan.repoRoot, BED_FILE);
       const bed = parseBundledBed(await fs.readFile(bedFile, 'utf8'), bedFile);
-      const config = vscode.workspace.getConfiguration('slurm');
-      const merged = mergeBundledProfile(config.inspect('profiles')?.globalValue, profileFromBed(bed));
-      if (merged.action !== 'unchanged') await config.update('profiles', merged.profiles, vscode.ConfigurationTarget.Global);
+      const merged = mergeBundledProfile(services.configuration.inspect('profiles').globalValue, profileFromBed(bed));
+      if (merged.action !== 'unchanged') await services.configuration.update('profiles', merged.profiles, 'global');
       logger.info(`[setup] profile "${merged.name}" ${merged.action} (${bed.user}@${bed.sshHost}:${bed.sshPort})`);
       void vscode.window
         .showInformationMessage(`The bundled Slurm cluster is up: profile "${merged.name}" (${bed.user}@${bed.sshHost}:${bed.sshPort}) ${merged.action === 'unchanged' ? 'is ready' : merged.action}.`, 'Show Jobs')

@@ -9,7 +9,7 @@ export function checkSubmitCommand(services: Services) {
     try {
       const prepared = await prepareSubmission(services, optionsFromArgs(arg));
       const { session, job } = prepared;
-      const sync = folderSyncFor(prepared);
+      const sync = folderSyncFor(services, prepared);
       let syncNote = '';
       const timeoutMs = Math.max(services.settings().commandTimeoutSeconds * 1000, 60_000);
       const result = await vscode.window.withProgress(

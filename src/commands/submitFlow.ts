@@ -20,7 +20,8 @@ import { FORM_FIELDS, fieldWarnings, formRawAnswers, formValuesFrom, isFormField
 import { pythonEnvOf } from '../submit/pythonEnv';
 import { loadTemplates, templatesFor, type HeaderTemplate } from '../templates/templateStore';
 import { applyFolderSync, planSyncForScript, type SyncOptions } from '../submit/folderSync';
-import { describeSkipped, describeUpload, parseSyncSettings, type SyncSettings } from '../submit/syncPlan';
+import { describeSkipped, describeUpload, syncSettingsOf, type SyncSettings } from '../submit/syncPlan';
+import { sectionOf } from '../config/settings';
 import { readProfilesSetting } from '../vscode/profileSettings';
 import { showSubmitForm } from '../vscode/submitFormPanel';
 import type { Services } from '../vscode/services';
@@ -94,8 +95,8 @@ async function targetDocument(options: SubmitCommandOptions): Promise<vscode.Tex
 }
 
 /** The text to submit: the buffer as it is, or saved first — by setting; never rewritten otherwise. */
-async function textToSubmit(doc: vscode.TextDocument): Promise<string> {
-  if (doc.isDirty && vscode.workspace.getConfiguration('slurm.submit').get<string>('unsavedChanges', 'submitBuffer') === 'saveFirst') {
+async function textToSubmit(services: Services, doc: vscode.TextDocument): Promise<string> {
+  if (doc.isDirty && services.settings()['submit.unsavedChanges'] === 'saveFirst') {
     if (!(await doc.save())) throw new UserFacingError(`${path.basename(doc.fileName)} could not be saved.`, 'Save it yourself, or set slurm.submit.unsavedChanges to "submitBuffer".');
   }
   return doc.getText();
@@ -150,7 +151,7 @@ async function ensureConnected(session: ClusterSession): Promise<void> {
 }
 
 async function loadAllTemplates(services: Services): Promise<HeaderTemplate[]> {
-  const folderSetting = vscode.workspace.getConfiguration('slurm.templates').get<string>('folder', '').trim();
+  const folderSetting = services.settings()['templates.folder'].trim();
   const workspaceRoot = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   let userDir: string | undefined;
   if (folderSetting) {
@@ -317,7 +318,7 @@ async function checkFromForm(uri: vscode.Uri, profile: string, template: HeaderT
 
 export async function prepareSubmission(services: Services, options: SubmitCommandOptions): Promise<PreparedSubmission> {
   const doc = await targetDocument(options);
-  const text = await textToSubmit(doc);
+  const text = await textToSubmit(services, doc);
   const languageId = doc.languageId === 'python' || doc.fileName.endsWith('.py') ? 'python' : 'shellscript';
   const mode = options.ask ?? 'missing';
   const { session, profile } = await pickSession(services, options);
@@ -444,13 +445,9 @@ export interface FolderSyncRequest {
 }
 
 /** The folder sync for this submission, or undefined when the setting is off (or the file lives in no folder). */
-export function folderSyncFor(prepared: PreparedSubmission): FolderSyncRequest | undefined {
-  const config = vscode.workspace.getConfiguration('slurm.submit', prepared.uri);
-  const { settings, problems } = parseSyncSettings({ syncFolder: config.get('syncFolder'), syncExclude: config.get('syncExclude'), syncMaxFileMb: config.get('syncMaxFileMb') });
-  for (const p of problems) {
-    logger.warn(p);
-    void vscode.window.showWarningMessage(p);
-  }
+export function folderSyncFor(services: Services, prepared: PreparedSubmission): FolderSyncRequest | undefined {
+  // Resource-scoped: a folder's own settings apply to the files in it.
+  const settings = syncSettingsOf(sectionOf(services.configuration.settingsFor(prepared.uri), 'submit'));
   if (settings.syncFolder === 'off') return undefined;
   const name = path.basename(prepared.uri.path);
   if (prepared.uri.scheme !== 'file') {

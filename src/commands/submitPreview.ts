@@ -49,7 +49,7 @@ export function previewSubmitCommand(services: Services, provider: SubmitPreview
       // The preview shows even when comparing with the cluster fails: the failure is the note.
       let syncNote = '';
       try {
-        const sync = folderSyncFor(prepared);
+        const sync = folderSyncFor(services, prepared);
         if (sync) syncNote = await describePendingSync(prepared.session.transport, sync, { timeoutMs: Math.max(services.settings().commandTimeoutSeconds * 1000, 30_000) });
       } catch (err) {
         syncNote = `Folder sync: ${errorMessage(err)}`;

@@ -33,7 +33,7 @@ export async function submitWith(services: Services, options: SubmitCommandOptio
     const preparedAt = Date.now();
     await confirmWithinLimits(prepared, options);
     const { session, job } = prepared;
-    const sync = folderSyncFor(prepared);
+    const sync = folderSyncFor(services, prepared);
     if (sync) await ensureSavedForSync(sync, options);
     const timeoutMs = Math.max(services.settings().commandTimeoutSeconds * 1000, 60_000);
     let synced: FolderSyncDone | undefined;
@@ -79,7 +79,7 @@ async function afterSubmit(services: Services, cluster: string, jobId: string, w
   void session?.awaitChange([jobId], 'started');
   // Both commands are this extension's own (registered at activation): no getCommands round trip
   // before the toast. The log first: its follow starts watching the job at once.
-  const followsItself = vscode.workspace.getConfiguration('slurm.submit').get<boolean>('followLog', true);
+  const followsItself = services.settings()['submit.followLog'];
   if (followsItself) {
     void Promise.resolve(vscode.commands.executeCommand('slurm.followLog', { profileName: cluster, jobId })).catch((err: unknown) => logger.debug(`followLog: ${errorMessage(err)}`));
   }

@@ -27,7 +27,7 @@ export function codeRunningFields(item: unknown): string[] {
 
 /** `slurm.profiles` as VS Code reports it: the applied value and the per-scope values (inspect). */
 export interface ProfilesSetting {
-  /** What `getConfiguration('slurm').get('profiles')` returned. */
+  /** The value VS Code applies (user, workspace and folder settings merged). */
   effective: unknown;
   /** The user's own value (user or machine settings). */
   globalValue?: unknown;

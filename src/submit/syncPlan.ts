@@ -9,36 +9,22 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { z } from 'zod';
+import { parseSection, type SettingsSection } from '../config/settings';
 import { lazySchema } from '../core/lazySchema';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
 
-export const DEFAULT_SYNC_EXCLUDE = ['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.mypy_cache', '.pytest_cache', '.ipynb_checkpoints', '.DS_Store', '*.pyc', '*.swp'];
+/** Folder sync's settings (`slurm.submit.sync*`), from the one settings schema (config/settings.ts). */
+export type SyncSettings = Pick<SettingsSection<'submit'>, 'syncFolder' | 'syncExclude' | 'syncMaxFileMb'>;
 
-export const SyncSettingsSchema = lazySchema(() => z.object({
-  /** off: only the rendered script is uploaded; scriptFolder / workspaceFolder: that folder is mirrored first. */
-  syncFolder: z.enum(['off', 'scriptFolder', 'workspaceFolder']).default('off'),
-  /** Globs (gitignore-like): without "/" they match a file or folder name anywhere, with "/" the path from the synced folder. */
-  syncExclude: z.array(z.string().min(1)).default(DEFAULT_SYNC_EXCLUDE),
-  /** Files above this size are skipped (and named): big data belongs on the cluster already. */
-  syncMaxFileMb: z.number().positive().max(100_000).default(50),
-}));
-export type SyncSettings = z.infer<typeof SyncSettingsSchema>;
+export function parseSyncSettings(raw: Partial<Record<keyof SyncSettings, unknown>>): { settings: SyncSettings; problems: string[] } {
+  const { settings, problems } = parseSection('submit', raw);
+  return { settings: syncSettingsOf(settings), problems };
+}
 
-/** Each field on its own, so one bad value falls back to its default without discarding the others. */
-export function parseSyncSettings(raw: Record<string, unknown>): { settings: SyncSettings; problems: string[] } {
-  const defaults = SyncSettingsSchema.parse({});
-  const out: Record<string, unknown> = {};
-  const problems: string[] = [];
-  for (const [key, schema] of Object.entries(SyncSettingsSchema.shape)) {
-    const value = raw[key];
-    if (value === undefined || value === null) continue;
-    const r = (schema as z.ZodType).safeParse(value);
-    if (r.success) out[key] = r.data;
-    else problems.push(`slurm.submit.${key}: ${r.error.issues[0]?.message ?? 'invalid'} (got ${JSON.stringify(value)}); using ${JSON.stringify((defaults as Record<string, unknown>)[key])}`);
-  }
-  return { settings: { ...defaults, ...out } as SyncSettings, problems };
+export function syncSettingsOf(submit: SettingsSection<'submit'>): SyncSettings {
+  return { syncFolder: submit.syncFolder, syncExclude: submit.syncExclude, syncMaxFileMb: submit.syncMaxFileMb };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,25 +9,19 @@ import { errorMessage } from '../core/errors';
 import { logger } from '../core/logger';
 import type { JobHistory } from '../session/jobHistory';
 import type { JobEvent } from '../session/jobTracker';
-import { JOB_WEBHOOK_SECRET_KEY, migrateWebhookSetting, type SettingScope } from '../session/notificationWebhook';
+import { JOB_WEBHOOK_SECRET_KEY, migrateWebhookSetting } from '../session/notificationWebhook';
+import type { Configuration } from './configuration';
 import { notificationsFor, webhookPayload, type JobNotification } from '../session/notifications';
 import type { Services } from './services';
 
-const TARGETS: Record<SettingScope, vscode.ConfigurationTarget> = {
-  global: vscode.ConfigurationTarget.Global,
-  workspace: vscode.ConfigurationTarget.Workspace,
-  workspaceFolder: vscode.ConfigurationTarget.WorkspaceFolder,
-};
-
 /** Moves a webhook URL left in the old setting into secret storage (once: the setting is then removed). */
-export async function migrateJobWebhookSetting(secrets: vscode.SecretStorage): Promise<void> {
-  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('slurm');
+export async function migrateJobWebhookSetting(secrets: vscode.SecretStorage, configuration: Configuration): Promise<void> {
   const note = await migrateWebhookSetting({
     read: () => {
-      const i = config().inspect<string>('notifications.webhookUrl');
-      return { global: i?.globalValue, workspace: i?.workspaceValue, workspaceFolder: i?.workspaceFolderValue };
+      const i = configuration.inspect<string>('notifications.webhookUrl');
+      return { global: i.globalValue, workspace: i.workspaceValue, workspaceFolder: i.workspaceFolderValue };
     },
-    clear: (scope) => Promise.resolve(config().update('notifications.webhookUrl', undefined, TARGETS[scope])),
+    clear: (scope) => configuration.update('notifications.webhookUrl', undefined, scope),
     store: (url) => Promise.resolve(secrets.store(JOB_WEBHOOK_SECRET_KEY, url)),
     workspaceTrusted: vscode.workspace.isTrusted,
   });
@@ -56,7 +50,7 @@ export class JobNotifier implements vscode.Disposable {
       new vscode.Disposable(services.registry.onDidJobEvents((e) => this.onEvents(e.cluster, e.events)).dispose),
       secrets.onDidChange((e) => void (e.key === JOB_WEBHOOK_SECRET_KEY ? load() : undefined)),
     ];
-    void migrateJobWebhookSetting(secrets)
+    void migrateJobWebhookSetting(secrets, services.configuration)
       .catch((err: unknown) => logger.warn(`Could not move the job-notification webhook into secret storage: ${errorMessage(err)}`))
       .then(load);
   }

@@ -5,12 +5,12 @@
  */
 import * as vscode from 'vscode';
 import { UserFacingError } from '../core/errors';
-import { logger } from '../core/logger';
 import { FollowerRegistry } from '../logs/followerRegistry';
 import { JobLogFollower } from '../logs/jobLogFollower';
 import { JobStatusWatcher, slurmJobStatusLookup } from '../logs/jobStatus';
 import { TailMux } from '../logs/tailMux';
-import { parseLogSettings, type LogSettings } from '../logs/logSettings';
+import type { LogSettings } from '../logs/logSettings';
+import { sectionOf } from '../config/settings';
 import type { LogsApi } from '../logs/logsApi';
 import { resolveTargets, targetFromRow, type ResolvedTarget } from '../logs/logTargets';
 import { clusterContext } from '../session/slurmJobLister';
@@ -32,7 +32,7 @@ export class LogsController implements vscode.Disposable {
   /** Read at first use (validation loads zod, which activation does not need). */
   private currentSettings: LogSettings | undefined;
   private get current(): LogSettings {
-    return (this.currentSettings ??= this.readSettings(false));
+    return (this.currentSettings ??= this.readSettings());
   }
   /** "$(output) 3 logs" while logs are followed; a click offers to stop them (output channels have no close button). */
   private readonly followingItem = vscode.window.createStatusBarItem('slurm.logs.following', vscode.StatusBarAlignment.Left, 49);
@@ -73,7 +73,7 @@ export class LogsController implements vscode.Disposable {
   }
 
   reloadSettings(): void {
-    this.currentSettings = this.readSettings(true);
+    this.currentSettings = this.readSettings();
   }
 
   /** The files of a job reference: the row's resolved paths, or the Slurm layer's for the id. */
@@ -187,20 +187,8 @@ export class LogsController implements vscode.Disposable {
     return this.services.settings().commandTimeoutSeconds * 1000;
   }
 
-  private readSettings(report: boolean): LogSettings {
-    const config = vscode.workspace.getConfiguration('slurm.logs');
-    const { settings, problems } = parseLogSettings({
-      maxFollowed: config.get('maxFollowed'),
-      stderr: config.get('stderr'),
-      bigFileKb: config.get('bigFileKb'),
-      tailLines: config.get('tailLines'),
-      maxFinishedChannels: config.get('maxFinishedChannels'),
-    });
-    for (const p of problems) {
-      logger.warn(p);
-      if (report) void vscode.window.showWarningMessage(`Slurm Workbench settings: ${p}`);
-    }
-    return settings;
+  private readSettings(): LogSettings {
+    return sectionOf(this.services.settings(), 'logs');
   }
 }
 
@@ -210,8 +198,8 @@ export function registerLogs(services: Services): LogsApi {
   context.subscriptions.push(
     logs,
     vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs.documents),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('slurm.logs')) logs.reloadSettings();
+    services.configuration.onDidChange((e) => {
+      if (e.affects('logs')) logs.reloadSettings();
     }),
     vscode.commands.registerCommand('slurm.followLog', followLogCommand(logs, services.registry)),
     vscode.commands.registerCommand('slurm.openStdout', openLogCommand(logs, services.registry, 'stdout')),

@@ -4,16 +4,10 @@
  */
 import * as vscode from 'vscode';
 import { logger } from '../core/logger';
-import { ignoredProfilesMessage, profilesUnderTrust, type TrustedProfiles } from '../config/profileTrust';
+import { ignoredProfilesMessage } from '../config/profileTrust';
 
-export function readProfilesSetting(): TrustedProfiles {
-  const config = vscode.workspace.getConfiguration('slurm');
-  const i = config.inspect<unknown>('profiles');
-  return profilesUnderTrust(
-    { effective: config.get('profiles'), globalValue: i?.globalValue, workspaceValue: i?.workspaceValue, workspaceFolderValue: i?.workspaceFolderValue },
-    vscode.workspace.isTrusted,
-  );
-}
+/** Read in configuration.ts, the one reader of settings; here for the features that import it from here. */
+export { readProfilesSetting } from './configuration';
 
 const announced = new Set<string>();
 

@@ -11,7 +11,8 @@ import { logger } from '../core/logger';
 import { ConflictError } from '../remoteFs/conflict';
 import type { ConflictAnswer, RemoteFilesApi } from '../remoteFs/remoteFilesApi';
 import { RemoteFiles, RemoteFsError } from '../remoteFs/remoteFiles';
-import { REMOTE_FILES_SETTING_KEYS, parseRemoteFilesSettings, type RemoteFilesSettings } from '../remoteFs/remoteFilesSettings';
+import type { RemoteFilesSettings } from '../remoteFs/remoteFilesSettings';
+import { sectionOf } from '../config/settings';
 import { SLURM_SCHEME, locationOfUri, profileForAuthority, type RemoteLocation } from '../remoteFs/slurmUri';
 import { startStatPoll } from '../remoteFs/statPoll';
 import { openJobFolderCommand } from '../commands/openJobFolder';
@@ -158,24 +159,12 @@ export class SlurmFileSystemProvider implements vscode.FileSystemProvider, vscod
   }
 }
 
-function readSettings(): RemoteFilesSettings {
-  const config = vscode.workspace.getConfiguration('slurm.remoteFiles');
-  const raw = Object.fromEntries(REMOTE_FILES_SETTING_KEYS.map((k) => [k, config.get(k)]));
-  const { settings, problems } = parseRemoteFilesSettings(raw);
-  for (const p of problems) logger.warn(p);
-  return settings;
-}
-
 /** Registers the provider for `slurm:` and Open Job Folder; settings are re-read when they change. */
 export function registerRemoteFiles(services: Services): RemoteFilesApi {
-  let settings: RemoteFilesSettings | undefined;
-  const provider = new SlurmFileSystemProvider(services, () => (settings ??= readSettings()));
+  const provider = new SlurmFileSystemProvider(services, () => sectionOf(services.settings(), 'remoteFiles'));
   services.context.subscriptions.push(
     provider,
     vscode.workspace.registerFileSystemProvider(SLURM_SCHEME, provider, { isCaseSensitive: true }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('slurm.remoteFiles')) settings = undefined;
-    }),
     vscode.commands.registerCommand('slurm.openJobFolder', openJobFolderCommand(services)),
   );
   return provider.api;

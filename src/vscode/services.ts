@@ -3,7 +3,8 @@
  * Built explicitly in extension.ts (no global service locator); features only read from it.
  */
 import type * as vscode from 'vscode';
-import type { GeneralSettings } from '../config/settings';
+import type { Settings } from '../config/settings';
+import type { Configuration } from './configuration';
 import type { SessionRegistry } from '../session/sessionRegistry';
 import type { JobsTreeProvider, JobsTreeNode } from '../views/jobsTree';
 
@@ -15,6 +16,8 @@ export interface Services {
   readonly channel: vscode.LogOutputChannel;
   readonly jobsTree: JobsTreeProvider;
   readonly jobsView: vscode.TreeView<JobsTreeNode>;
-  /** Current validated `slurm.*` settings (re-read on every change). */
-  settings(): GeneralSettings;
+  /** Current validated `slurm.*` settings (re-read after every change). */
+  settings(): Settings;
+  /** The one reader of `slurm.*`: resource-scoped reads, profiles, writes, the change event, problem reports. */
+  readonly configuration: Configuration;
 }

@@ -163,4 +163,19 @@ export default async function activationBench(): Promise<void> {
   // Round 1 compiles the bundle; later windows use the code cache it wrote (activationLoader.ts).
   console.log(`activation without the code cache (round 1): ${ours[0]} ms; with it (median of the others): ${median(ours.slice(1))} ms`);
   console.log(`first tree paint (click on the Slurm icon → the bundled cluster's jobs listed, median of ${paint.length}): ${median(paint).toFixed(0)} ms`);
+  // Where the time went, as each window's extension logged it (extension.ts): bundle load vs activate().
+  for (const line of activationLogLines(path.join(work, 'user-data/logs'))) console.log(`  log: ${line}`);
+}
+
+function activationLogLines(dir: string): string[] {
+  const lines: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('Slurm Workbench.log')) lines.push(...fs.readFileSync(p, 'utf8').split('\n').filter((l) => l.includes('Slurm Workbench activated in')).map((l) => l.replace(/^.*Slurm Workbench activated in /, '')));
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return lines;
 }

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
   describeSkipped, describeUpload, excludeMatcher, parseRemoteListing, parseSyncSettings, planSync, remoteJobDir, remoteListingArgv, remoteWorkspaceDir,
-  workspaceDirName, DEFAULT_SYNC_EXCLUDE, type LocalEntry, type RemoteFile,
+  workspaceDirName, type LocalEntry, type RemoteFile,
 } from '../../src/submit/syncPlan';
 import { scanLocalFolder, syncTarget } from '../../src/submit/folderSync';
+import { DEFAULT_SYNC_EXCLUDE } from '../../src/config/settings';
 
 const T = 1_700_000_000_123;
 const file = (p: string, size: number, mtimeMs = T): LocalEntry => ({ kind: 'file', path: p, size, mtimeMs });
