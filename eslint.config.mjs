@@ -19,9 +19,15 @@ export default tseslint.config(
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      '@typescript-eslint/no-floating-promises': 'off',
       eqeqeq: ['error', 'smart'],
     },
+  },
+  {
+    // A promise nobody awaits loses its rejection: await it, handle it, or say `void` on purpose.
+    // Type-aware, so only for the shipped code (tests await what they start).
+    files: ['src/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
   },
   {
     files: ['src/**/*.ts', 'test/unit/**/*.ts', 'test/integration/**/*.ts'],

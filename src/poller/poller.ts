@@ -82,7 +82,8 @@ export class Poller<T> extends Disposable {
   start(): void {
     if (this.running || this.isDisposed) return;
     this.running = true;
-    this.trigger('start', true);
+    // The poll reports its own errors (onError, backoff); nothing here waits for it.
+    void this.trigger('start', true);
   }
 
   stop(): void {
@@ -143,7 +144,7 @@ export class Poller<T> extends Disposable {
   private refreshIfStale(reason: RefreshReason): void {
     // While failing (a busy or rate-limiting slurmctld, an outage) the backed-off timer decides:
     // a window that gains focus or a view that shows again must not add a poll each time.
-    if (this.consecutiveErrors === 0 && this.clock.now() - this.lastSuccessAt >= this.timing.intervalMs) this.trigger(reason, true);
+    if (this.consecutiveErrors === 0 && this.clock.now() - this.lastSuccessAt >= this.timing.intervalMs) void this.trigger(reason, true);
     else if (this.running && !this.flight.running) this.schedule();
   }
 

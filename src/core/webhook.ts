@@ -4,8 +4,8 @@
  * logged; errors name the host only.
  */
 import { z } from 'zod';
-import { lazySchema } from '../core/lazySchema';
-import { UserFacingError } from '../core/errors';
+import { lazySchema } from './lazySchema';
+import { UserFacingError } from './errors';
 
 export const WebhookUrlSchema = lazySchema(() => z
   .string()

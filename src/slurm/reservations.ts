@@ -9,10 +9,10 @@
  */
 import { z } from 'zod';
 import { lazySchema } from '../core/lazySchema';
-import type { SlurmCall } from '../slurm/call';
-import { SlurmParseError } from '../slurm/errors';
-import { parseKeyValueLine } from '../slurm/scontrol';
-import { SLURM_TIME_FORMAT, parseSlurmTime } from '../slurm/time';
+import type { SlurmCall } from './call';
+import { SlurmParseError } from './errors';
+import { parseKeyValueLine } from './scontrol';
+import { SLURM_TIME_FORMAT, parseSlurmTime } from './time';
 import { expandHostlist } from './hostlist';
 
 export interface Reservation {
