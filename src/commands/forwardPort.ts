@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { ForwardInfo } from '../forward/forwardRegistry';
-import { expandHostlist } from '../resources/hostlist';
+import { expandHostlist } from '../slurm/hostlist';
 import { showActionError } from '../vscode/errors';
 import type { PortForwards } from '../vscode/portForwardFeature';
 import type { Services } from '../vscode/services';

@@ -13,7 +13,7 @@ import { resourcesTiming } from '../resources/settings';
 import { sectionOf } from '../config/settings';
 import { describeCondition } from '../resources/watch';
 import { WatchRegistry, type WatchFired } from '../resources/watchRegistry';
-import { postWebhook } from '../resources/webhook';
+import { postWebhook } from '../core/webhook';
 import type { Services } from '../vscode/services';
 import { UtilisationPanel } from '../vscode/utilisationPanel';
 import { ResourcesTreeProvider } from '../views/resourcesTree';

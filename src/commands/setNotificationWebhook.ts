@@ -3,7 +3,7 @@
  * Code's secret storage (it may carry a token, so it is never a setting); an empty answer removes it.
  */
 import * as vscode from 'vscode';
-import { WebhookUrlSchema, webhookHost } from '../resources/webhook';
+import { WebhookUrlSchema, webhookHost } from '../core/webhook';
 import { JOB_WEBHOOK_SECRET_KEY } from '../session/notificationWebhook';
 
 export function setNotificationWebhookCommand(secrets: vscode.SecretStorage) {

@@ -4,7 +4,7 @@ import { gpuTypeLabel } from '../resources/gres';
 import type { ResourcesMonitor } from '../resources/monitor';
 import { ResourceConditionSchema, describeCondition, evaluateCondition, type ResourceCondition } from '../resources/watch';
 import type { WatchRegistry } from '../resources/watchRegistry';
-import { WebhookUrlSchema, webhookHost } from '../resources/webhook';
+import { WebhookUrlSchema, webhookHost } from '../core/webhook';
 
 /** Secret-storage key of the webhook URL (it may carry a token, so it is never a setting). */
 export const WEBHOOK_SECRET_KEY = 'slurm.resources.webhookUrl';

@@ -10,7 +10,7 @@ import { runCall } from '../slurm/call';
 import { sinfoCall } from '../slurm/sinfo';
 import type { Transport } from '../transport/types';
 import { buildClusterResources, type ClusterResources } from './model';
-import { scontrolShowReservationsCall, type Reservation } from './reservations';
+import { scontrolShowReservationsCall, type Reservation } from '../slurm/reservations';
 
 export interface LoadOptions {
   signal?: AbortSignal;

@@ -10,7 +10,7 @@
 import type { ClusterInfo, NodeInfo } from '../slurm/sinfo';
 import type { Duration } from '../slurm/duration';
 import { gpuTypeCounts } from './gres';
-import type { Reservation } from './reservations';
+import type { Reservation } from '../slurm/reservations';
 
 /** How a node counts in a partition's summary. */
 export type NodeCategory = 'idle' | 'mixed' | 'allocated' | 'unavailable' | 'other';

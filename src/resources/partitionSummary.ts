@@ -10,7 +10,7 @@ import { durationSeconds, formatDuration } from '../slurm/duration';
 import { partitionDescription } from './format';
 import { gpuTypeLabel } from './gres';
 import { partitionNodes, type ClusterResources, type NodeResources, type PartitionResources } from './model';
-import { describeReservation, overlappingReservations } from './reservations';
+import { describeReservation, overlappingReservations } from '../slurm/reservations';
 
 export interface ResourceRequest {
   /** CPUs needed on each node (cpus-per-task × tasks-per-node). Default 1. */

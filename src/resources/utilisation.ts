@@ -7,7 +7,7 @@ import { formatDuration } from '../slurm/duration';
 import { formatMemoryMb, gpuTypesText } from './format';
 import { partitionNodes, type ClusterResources, type PartitionResources } from './model';
 import type { ClusterResourcesState } from './monitor';
-import { describeReservation } from './reservations';
+import { describeReservation } from '../slurm/reservations';
 
 /** free: can be used now; used: busy; partial: mixed nodes; down: on nodes that take no jobs. */
 export type SegmentKind = 'free' | 'used' | 'partial' | 'down';

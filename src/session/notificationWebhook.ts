@@ -7,7 +7,7 @@
  * jobs at any URL. The URL is never logged; messages name its host only.
  * VS Code-free: the settings and secret storage come in as a small interface.
  */
-import { webhookHost, WebhookUrlSchema } from '../resources/webhook';
+import { webhookHost, WebhookUrlSchema } from '../core/webhook';
 
 /** Secret-storage key of the job-notification webhook URL. */
 export const JOB_WEBHOOK_SECRET_KEY = 'slurm.notifications.webhookUrl';

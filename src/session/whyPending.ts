@@ -6,7 +6,7 @@
  * Dependencies and running jobs come from the job list the view already has. VS Code-free.
  */
 import { durationSeconds, formatDuration, qosCall, runCall, sinfoCall, type RunCallOptions } from '../slurm';
-import { describeReservation, scontrolShowReservationsCall } from '../resources/reservations';
+import { describeReservation, scontrolShowReservationsCall } from '../slurm/reservations';
 import { squeueStartCall } from '../slurm/squeueStart';
 import type { Transport } from '../transport/types';
 import type { JobRow } from './jobRow';

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { lazySchema } from '../core/lazySchema';
 import { UserFacingError } from '../core/errors';
-import { expandHostlist } from '../resources/hostlist';
+import { expandHostlist } from '../slurm/hostlist';
 import type { SlurmCall } from '../slurm/call';
 import { SlurmParseError } from '../slurm/errors';
 import { assertJobIdArg } from '../slurm/jobId';

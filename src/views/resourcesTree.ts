@@ -9,7 +9,7 @@ import { formatMemoryMb, gpuTypesText, nodeCountsText, nodeDescription, partitio
 import { gpuTypeLabel } from '../resources/gres';
 import { partitionNodes, type ClusterResources, type NodeCategory, type NodeResources, type PartitionResources } from '../resources/model';
 import type { ClusterResourcesState, ResourcesMonitor } from '../resources/monitor';
-import { describeReservation, type Reservation } from '../resources/reservations';
+import { describeReservation, type Reservation } from '../slurm/reservations';
 import { describeCondition } from '../resources/watch';
 import type { ResourceWatch, WatchRegistry } from '../resources/watchRegistry';
 

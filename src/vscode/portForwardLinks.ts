@@ -8,7 +8,7 @@
  */
 import * as vscode from 'vscode';
 import { detectForwardableUrls } from '../forward/urlDetection';
-import { expandHostlist } from '../resources/hostlist';
+import { expandHostlist } from '../slurm/hostlist';
 import type { JobRow } from '../session/jobRow';
 import type { SessionRegistry } from '../session/sessionRegistry';
 import { LOG_SCHEME } from './logDocuments';

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { logger } from '../../src/core/logger';
 import { ForwardRegistry, type ForwardClosed } from '../../src/forward/forwardRegistry';
 import { detectForwardableUrls, rewriteToLocal } from '../../src/forward/urlDetection';
-import { expandHostlist } from '../../src/resources/hostlist';
+import { expandHostlist } from '../../src/slurm/hostlist';
 import { DEFAULT_TIMING } from '../../src/poller/poller';
 import { ClusterSession } from '../../src/session/clusterSession';
 import { LocalTransport } from '../../src/transport/localTransport';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseSinfo } from '../../src/slurm/sinfo';
 import { gpusByType, gpuTypeCounts } from '../../src/resources/gres';
-import { expandHostlist } from '../../src/resources/hostlist';
+import { expandHostlist } from '../../src/slurm/hostlist';
 import { buildClusterResources, nodeCategory, type ClusterResources } from '../../src/resources/model';
 import { nodeCountsText, nodeDescription, partitionDescription, textBar } from '../../src/resources/format';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseSinfo } from '../../src/slurm/sinfo';
 import { buildClusterResources } from '../../src/resources/model';
-import { parseReservations } from '../../src/resources/reservations';
+import { parseReservations } from '../../src/slurm/reservations';
 import { utilisationCluster } from '../../src/resources/utilisation';
 
 const dir = join(__dirname, '..', 'fixtures', 'slurm-22.05', 'resources');

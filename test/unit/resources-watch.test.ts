@@ -9,11 +9,11 @@ import { describe, it } from 'node:test';
 import { parseSinfo } from '../../src/slurm/sinfo';
 import { SlurmParseError } from '../../src/slurm/errors';
 import { buildClusterResources, type ClusterResources } from '../../src/resources/model';
-import { describeReservation, overlappingReservations, parseReservations, scontrolShowReservationsArgv } from '../../src/resources/reservations';
+import { describeReservation, overlappingReservations, parseReservations, scontrolShowReservationsArgv } from '../../src/slurm/reservations';
 import { describeCondition, evaluateCondition, ResourceConditionSchema, type ResourceCondition } from '../../src/resources/watch';
 import { WatchRegistry } from '../../src/resources/watchRegistry';
 import { choiceStatus, summarizePartitions } from '../../src/resources/partitionSummary';
-import { postWebhook, webhookHost, type FetchLike } from '../../src/resources/webhook';
+import { postWebhook, webhookHost, type FetchLike } from '../../src/core/webhook';
 
 const dir = join(__dirname, '..', 'fixtures', 'slurm-22.05', 'resources');
 const read = (f: string) => readFileSync(join(dir, f), 'utf8');
