@@ -1,5 +1,5 @@
 import type { SessionRegistry } from '../session/sessionRegistry';
-import { reportLogError } from '../vscode/logErrors';
+import { showActionError } from '../vscode/errors';
 import type { LogsController } from '../vscode/logFeature';
 import { jobRefFromArg, pickJob } from '../vscode/logJobPicker';
 
@@ -12,7 +12,7 @@ export function followLogCommand(logs: LogsController, registry: SessionRegistry
       const targets = await logs.targetsOf(ref, true);
       if (targets && targets.length > 0) logs.follow(targets);
     } catch (err) {
-      reportLogError(`Could not follow the log of job ${ref.jobId}`, err);
+      showActionError(`Following the log of job ${ref.jobId}`, err);
     }
   };
 }

@@ -1,5 +1,5 @@
 import type { SessionRegistry } from '../session/sessionRegistry';
-import { reportLogError } from '../vscode/logErrors';
+import { showActionError } from '../vscode/errors';
 import type { LogsController } from '../vscode/logFeature';
 import { jobRefFromArg, pickJob } from '../vscode/logJobPicker';
 
@@ -12,7 +12,7 @@ export function openLogCommand(logs: LogsController, registry: SessionRegistry, 
       const [target] = (await logs.targetsOf(ref, false)) ?? [];
       if (target) await logs.openLog(target, stream);
     } catch (err) {
-      reportLogError(`Could not open the ${stream} of job ${ref.jobId}`, err);
+      showActionError(`Opening the ${stream} of job ${ref.jobId}`, err);
     }
   };
 }

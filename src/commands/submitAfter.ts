@@ -38,7 +38,7 @@ export function submitAfterCommand(services: Services) {
       const options: SubmitCommandOptions = { ...(scripted ?? optionsFromArgs(extra)), profile: target.cluster, dependency: `afterok:${target.jobId}` };
       return await submitWith(services, options);
     } catch (err) {
-      return reportSubmitError('Submit after failed', err);
+      return reportSubmitError('Submitting after a job', err);
     }
   };
 }

@@ -33,7 +33,7 @@ export function checkSubmitCommand(services: Services) {
       void vscode.window.showInformationMessage(`Check passed: ${job.scriptName} ${when}. Nothing was submitted.${syncNote ? ` ${syncNote}` : ''}`);
       return { ok: true, ...result, ...(syncNote ? { sync: syncNote } : {}) };
     } catch (err) {
-      return reportSubmitError('Check failed', err);
+      return reportSubmitError('Checking the submission', err);
     }
   };
 }

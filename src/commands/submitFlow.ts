@@ -4,6 +4,7 @@
  * choices for that file), composed into the exact script. Every prompt can be answered up front
  * through `SubmitCommandOptions` (scripted use and tests). Thin: the logic lives in src/submit.
  */
+import { showActionError } from '../vscode/errors';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseProfiles, remoteRootOf, type Profile } from '../config/profile';
@@ -420,16 +421,11 @@ export function remoteRootFor(profile: Profile): string {
 }
 
 /** Shows a failure: sbatch's words verbatim plus the hint; cancellation is silent. */
+/** A submit command's failure, shown the one way (vscode/errors.ts), and its answer for scripted callers. */
 export function reportSubmitError(what: string, err: unknown): { ok: false; error: string; cancelled?: boolean } {
   if (err instanceof CancelledError) return { ok: false, error: err.message, cancelled: true };
-  const message = errorMessage(err);
-  const hint = err instanceof UserFacingError ? err.hint : undefined;
-  logger.error(`${what}: ${message}`);
-  // With an action the error stays until dismissed: sbatch's words are worth reading in full.
-  void vscode.window.showErrorMessage(`${what}: ${message}${hint ? ` — ${hint}` : ''}`, 'Show Log').then((choice) => {
-    if (choice) void vscode.commands.executeCommand('slurm.showLog');
-  });
-  return { ok: false, error: message };
+  showActionError(what, err);
+  return { ok: false, error: errorMessage(err) };
 }
 
 // ---------------------------------------------------------------------------------------------

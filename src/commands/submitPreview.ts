@@ -62,7 +62,7 @@ export function previewSubmitCommand(services: Services, provider: SubmitPreview
       const overrides = prepared.job.overrides.length > 0 ? { overrides: describeFileOverrides(prepared.job.overrides, prepared.fileOptions) } : {};
       return { ok: true, uri: uri.toString(), script: prepared.job.script, ...overrides, ...(syncNote ? { sync: syncNote } : {}), ...(inputs ? { sbatchEnvironment: inputs } : {}) };
     } catch (err) {
-      return reportSubmitError('Preview failed', err);
+      return reportSubmitError('Previewing the submission', err);
     }
   };
 }

@@ -68,7 +68,7 @@ export async function submitWith(services: Services, options: SubmitCommandOptio
     const syncedInfo = synced ? { synced: { remoteDir: synced.remoteDir, uploaded: synced.uploaded, notes: synced.notes } } : {};
     return { ok: true, cluster, jobId: result.jobId, remoteDir: result.remoteDir, workDir: result.workDir, script: job.script, overrides: job.overrides, ...syncedInfo };
   } catch (err) {
-    return reportSubmitError('Submit failed', err);
+    return reportSubmitError('Submitting', err);
   }
 }
 
