@@ -12,7 +12,7 @@ import { registerPortForwards } from './vscode/portForwardFeature';
 import { registerRemoteFiles } from './vscode/remoteFileSystem';
 import { showLogCommand } from './commands/showLog';
 import { parseProfiles, type Profile } from './config/profile';
-import { pollerTiming } from './config/settings';
+import { pollerTiming } from './session/pollerTiming';
 import { Configuration } from './vscode/configuration';
 import type { ClusterSessionOptions } from './session/clusterSession';
 import { logger } from './core/logger';

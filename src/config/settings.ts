@@ -4,8 +4,6 @@
  */
 import { z } from 'zod';
 import { lazySchema } from '../core/lazySchema';
-import type { PollerTiming } from '../poller/poller';
-import { DEFAULT_TIMING } from '../poller/poller';
 
 /** Folder sync's default exclusions (gitignore-like globs), also package.json's default. */
 export const DEFAULT_SYNC_EXCLUDE = ['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.mypy_cache', '.pytest_cache', '.ipynb_checkpoints', '.DS_Store', '*.pyc', '*.swp'];
