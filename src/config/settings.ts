@@ -108,10 +108,6 @@ export function describeProblem(p: SettingsProblem): string {
   return `${p.setting}: ${p.message}`;
 }
 
-export function pollerTiming(settings: Settings, profileIntervalSeconds?: number): PollerTiming {
-  return { ...DEFAULT_TIMING, intervalMs: Math.round((profileIntervalSeconds ?? settings.pollIntervalSeconds) * 1000) };
-}
-
 /** A setting's explicit values per level, as VS Code's `inspect()` reports them. */
 export interface SettingLevels {
   globalValue?: unknown;
