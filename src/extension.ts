@@ -16,7 +16,7 @@ import { pollerTiming } from './session/pollerTiming';
 import { Configuration } from './vscode/configuration';
 import type { ClusterSessionOptions } from './session/clusterSession';
 import { logger } from './core/logger';
-import type { SlurmWorkbenchApi } from './session/api';
+import type { SlurmWorkbenchApi } from './api';
 import type { BundleLoad } from './activationLoader';
 import { renderTree } from './views/renderTree';
 import { ClusterSession } from './session/clusterSession';

@@ -78,6 +78,13 @@ sw_chroot_sync() {
   cat /etc/resolv.conf >"$SW_CHROOT_DIR/etc/resolv.conf"
   grep -qw localhost "$SW_CHROOT_DIR/etc/hosts" 2>/dev/null ||
     printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >>"$SW_CHROOT_DIR/etc/hosts"
+  # The root shares the host's name (same UTS namespace): srun/salloc on its login node give slurmctld
+  # that name to answer to, and slurmctld stalls ~10 s per message on a name it cannot resolve.
+  local host line
+  host=$(hostname)
+  if ! grep -qw -- "$host" "$SW_CHROOT_DIR/etc/hosts" && line=$(getent hosts "$host" | head -n 1) && [[ -n $line ]]; then
+    printf '%s\n' "$line" >>"$SW_CHROOT_DIR/etc/hosts"
+  fi
   local dest="$SW_CHROOT_DIR$SW_GUEST_CLUSTER_DIR"
   install -d -m 755 "$(dirname "$dest")"
   rm -rf "$dest.new"
