@@ -3,8 +3,8 @@
  * cluster context (version, user, UTC offset) probed once per transport and reused.
  */
 import { logger } from '../core/logger';
-import { probeCluster, runCall, squeueCall, untestedVersionWarning, type ClusterContext } from '../slurm';
-import { rowFromSqueue } from './jobTracker';
+import { probeCluster, runAccountingCall, runCall, sacctCall, squeueCall, untestedVersionWarning, type ClusterContext } from '../slurm';
+import { rowFromController, rowFromSacct, rowFromSqueue } from './jobTracker';
 import type { Transport } from '../transport/types';
 import type { JobRow } from './jobRow';
 
@@ -30,4 +30,25 @@ export async function listJobRows(transport: Transport, options: { signal?: Abor
   const ctx = await clusterContext(transport, options);
   const jobs = await runCall(transport, squeueCall(ctx), options);
   return jobs.map(rowFromSqueue);
+}
+
+/**
+ * These jobs as Slurm sees them now, whatever their state: ONE `squeue --states=all --array` for
+ * all the ids (slurmctld knows finished jobs for MinJobAge), then, only for ids it no longer knows,
+ * ONE sacct (skipped on a cluster without accounting). Never a call per job. Array ids bring their
+ * tasks. Used where a decision must not rest on the last poll (Retry Failed).
+ */
+export async function listJobRowsByIds(transport: Transport, ids: readonly string[], options: { signal?: AbortSignal; timeoutMs?: number }): Promise<{ rows: JobRow[]; calls: string[] }> {
+  if (ids.length === 0) return { rows: [], calls: [] };
+  const ctx = await clusterContext(transport, options);
+  const calls = ['squeue'];
+  const rows = (await runCall(transport, squeueCall(ctx, { jobIds: ids, includeFinished: true, expandArrays: true }), options)).map((j) => rowFromController(j));
+  const seen = (id: string) => rows.some((r) => r.id === id || r.actionId === id || r.arrayJobId === id);
+  const missing = ids.filter((id) => !seen(id));
+  if (missing.length > 0) {
+    calls.push('sacct');
+    const answer = await runAccountingCall(transport, sacctCall(ctx, missing), options);
+    if (answer.available) rows.push(...answer.value.map((rec) => rowFromSacct(rec)));
+  }
+  return { rows, calls };
 }

@@ -49,3 +49,8 @@ export function summariseRun(states: readonly (SeenState | undefined)[]): string
   if (never) parts.push(`${never} blocked`);
   return parts.join(', ') || 'submitted';
 }
+
+/** Each step's long state name from rows (fresh from Slurm or the poll's); undefined where no row is about its job. */
+export function runStepStates(steps: readonly { name: string; jobId: number }[], rows: readonly JobRow[]): Map<string, string | undefined> {
+  return new Map(steps.map((s) => [s.name, stepStateFromRows(s.jobId, rows)?.state]));
+}
