@@ -1,6 +1,13 @@
 /** Walks a tree provider depth-first into plain data (what a user would see, expanded), for tests. */
 import * as vscode from 'vscode';
-import type { RenderedTreeItem } from '../session/api';
+
+/** One tree item as rendered: what a user would read, and its menu context. */
+export interface RenderedTreeItem {
+  depth: number;
+  label: string;
+  description?: string;
+  contextValue?: string;
+}
 
 export async function renderTree<T>(provider: vscode.TreeDataProvider<T>, maxItems = 5000): Promise<RenderedTreeItem[]> {
   const out: RenderedTreeItem[] = [];

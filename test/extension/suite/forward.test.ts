@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { sshRun, type Bed } from '../../integration/bed';
 import type { ForwardInfo } from '../../../src/forward/forwardRegistry';
-import type { SlurmWorkbenchApi } from '../../../src/session/api';
+import type { SlurmWorkbenchApi } from '../../../src/api';
 import { activateWithBundledProfile, waitFor } from './support';
 import { freePort, httpGet } from '../../integration/netSupport';
 

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { sshRun, type Bed } from '../../integration/bed';
-import type { SlurmWorkbenchApi } from '../../../src/session/api';
+import type { SlurmWorkbenchApi } from '../../../src/api';
 import { statusBarLook } from '../../../src/views/statusBarText';
 import { takeScreenshot } from './screenshot';
 import { activateWithBundledProfile, waitFor } from './support';

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { readBed } from '../../integration/bed';
-import type { SlurmWorkbenchApi } from '../../../src/session/api';
+import type { SlurmWorkbenchApi } from '../../../src/api';
 import { bedFile, waitFor } from './support';
 
 suite('Cluster profile commands against the bundled cluster', function () {

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { sshRun, type Bed } from '../../integration/bed';
-import type { SlurmWorkbenchApi } from '../../../src/session/api';
+import type { SlurmWorkbenchApi } from '../../../src/api';
 import { activateWithBundledProfile, waitFor } from './support';
 
 suite('Remote files (slurm://) against the bundled cluster', () => {

@@ -15,7 +15,7 @@ import * as vscode from 'vscode';
 import { sshRun, type Bed } from '../../integration/bed';
 import { finalState } from '../../integration/jobWait';
 import type { SubmitOutcome } from '../../../src/commands/submitScript';
-import type { SlurmWorkbenchApi } from '../../../src/session/api';
+import type { SlurmWorkbenchApi } from '../../../src/api';
 import { activateWithBundledProfile, waitFor } from './support';
 
 const remoteRoot = `~/.swb-ext-oneclick-${randomBytes(4).toString('hex')}`;

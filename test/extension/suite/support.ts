@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readBed, type Bed } from '../../integration/bed';
-import type { SlurmWorkbenchApi } from '../../../src/session/api';
+import type { SlurmWorkbenchApi } from '../../../src/api';
 
 /** `.bed/cluster.json` of this clone (out/test/extension/suite/index.js is four levels below the root). */
 export const bedFile = path.resolve(__dirname, '../../../../.bed/cluster.json');

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import * as vscode from 'vscode';
 import { sshRun, type Bed } from '../../integration/bed';
-import type { SlurmWorkbenchApi } from '../../../src/session/api';
+import type { SlurmWorkbenchApi } from '../../../src/api';
 import { activateWithBundledProfile, waitFor } from './support';
 
 suite('Terminals against the bundled cluster', () => {

@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { SlurmWorkbenchApi } from '../../../src/session/api';
+import type { SlurmWorkbenchApi } from '../../../src/api';
 import { takeScreenshot } from './screenshot';
 
 const extensionId = 'slurm-workbench.slurm-workbench';

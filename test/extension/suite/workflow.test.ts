@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sshRun, type Bed } from '../../integration/bed';
 import { finalState } from '../../integration/jobWait';
-import type { SlurmWorkbenchApi } from '../../../src/session/api';
+import type { SlurmWorkbenchApi } from '../../../src/api';
 import type { WorkflowRun } from '../../../src/workflow/runRecord';
 import { takeScreenshot } from './screenshot';
 import { activateWithBundledProfile, waitFor } from './support';

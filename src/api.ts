@@ -1,11 +1,15 @@
 /**
  * What `activate()` returns: a small, read-mostly API for other extensions and for our own tests
- * inside VS Code (they check the Jobs view's model against the real cluster through it).
+ * inside VS Code (they check the Jobs view's model against the real cluster through it). It sits on the
+ * entry floor, next to extension.ts, because it aggregates the features' APIs (ARCHITECTURE.md).
  */
-import type { ForwardsApi } from '../forward/forwardsApi';
-import type { LogsApi } from '../logs/logsApi';
-import type { RemoteFilesApi } from '../remoteFs/remoteFilesApi';
-import type { ClusterSnapshot } from './clusterSession';
+import type { ForwardsApi } from './forward/forwardsApi';
+import type { LogsApi } from './logs/logsApi';
+import type { RemoteFilesApi } from './remoteFs/remoteFilesApi';
+import type { ClusterSnapshot } from './session/clusterSession';
+import type { RenderedTreeItem } from './views/renderTree';
+
+export type { RenderedTreeItem };
 
 export interface SlurmWorkbenchApi {
   /** The current snapshot of every configured cluster, in display order. */
@@ -24,11 +28,4 @@ export interface SlurmWorkbenchApi {
   terminals?: { list(): { name: string; output: string; open: boolean }[] };
   /** slurm:// files: save conflicts asked about, and scripted answers for tests. */
   remoteFiles?: RemoteFilesApi;
-}
-
-export interface RenderedTreeItem {
-  depth: number;
-  label: string;
-  description?: string;
-  contextValue?: string;
 }
