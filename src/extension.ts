@@ -34,7 +34,8 @@ import { registerOnboarding } from './commands/onboardingFeature';
 import { registerWorkflows } from './commands/runWorkflow';
 import { registerTerminals } from './commands/registerTerminalCommands';
 import { JobHistory } from './session/jobHistory';
-import { announceIgnoredProfiles } from './vscode/profileSettings';
+import { EfficiencyMemory } from './session/efficiency';
+import { SubmitForms } from './vscode/submitFormPanel';
 import { JobsTreeProvider } from './views/jobsTree';
 import { migrateFollowAfterSubmit } from './vscode/settingsMigration';
 
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext, load?: BundleLoad): S
   const currentSettings = () => configuration.settings;
   let profilesApplied = false;
   const history = new JobHistory(context.globalState);
+  const efficiency = new EfficiencyMemory();
   // Sessions (logins, polling) start on first use after activation, not when a shell script activates us.
   let applyProfiles = (): void => {};
   const registry = new OnDemandSessionRegistry(() => {
@@ -67,7 +69,7 @@ export function activate(context: vscode.ExtensionContext, load?: BundleLoad): S
   function applySettings(): void {
     profilesApplied = true;
     const profileSetting = configuration.profiles();
-    announceIgnoredProfiles(profileSetting.ignored);
+    configuration.announceIgnoredProfiles(profileSetting.ignored);
     const { profiles, problems } = parseProfiles(profileSetting.raw);
     configuration.report(problems.map((x) => x.message));
     void vscode.commands.executeCommand('setContext', 'slurm.profileCount', profiles.length);
@@ -115,7 +117,7 @@ export function activate(context: vscode.ExtensionContext, load?: BundleLoad): S
   ];
   for (const [id, handler] of commands) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
 
-  const services: Services = { context, registry, channel, jobsTree: tree, jobsView: view, settings: currentSettings, configuration };
+  const services: Services = { context, registry, channel, jobsTree: tree, jobsView: view, settings: currentSettings, configuration, efficiency, submitForms: new SubmitForms(context) };
   // Each feature registers its own commands, views and providers here, one line each.
   let logs: SlurmWorkbenchApi['logs'];
   let forwards: SlurmWorkbenchApi['forwards'];
@@ -127,6 +129,7 @@ export function activate(context: vscode.ExtensionContext, load?: BundleLoad): S
   tree.setMarks((cluster, jobId) => ({
     followed: logs?.followed().some((f) => f.profileName === cluster && (f.jobId === jobId || f.jobId.startsWith(`${jobId}_`))) ?? false,
     watched: history.isWatched(cluster, jobId),
+    efficiency: efficiency.get(cluster, jobId),
   }));
 
   // The palette's when-clauses need the profile count now; a raw count does without validation

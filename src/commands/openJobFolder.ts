@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { parseProfiles } from '../config/profile';
 import { REMOTE_SSH_EXTENSION, remoteSshFolder } from '../remoteFs/remoteSsh';
 import { uriPartsOf } from '../remoteFs/slurmUri';
-import { readProfilesSetting } from '../vscode/profileSettings';
+import { readProfilesSetting } from '../vscode/configuration';
 import type { Services } from '../vscode/services';
 import { resolveJobTargets } from './jobTargets';
 

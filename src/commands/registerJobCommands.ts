@@ -1,6 +1,5 @@
 /** The Jobs view's feature: job actions, details documents, history and notifications. */
 import * as vscode from 'vscode';
-import { efficiencyMemory } from '../session/efficiency';
 import { FinishedEfficiencyReader } from '../session/finishedEfficiency';
 import type { JobHistory } from '../session/jobHistory';
 import { JobDetailsProvider, JOB_DETAILS_SCHEME } from '../vscode/jobDetailsProvider';
@@ -46,7 +45,7 @@ export function registerJobCommands(history: JobHistory) {
       vscode.workspace.registerTextDocumentContentProvider(JOB_DETAILS_SCHEME, details),
       new JobNotifier(services, history),
       // Finished jobs get their efficiency badge from one sacct per poll that saw them end.
-      new FinishedEfficiencyReader(services.registry.onDidJobEvents, efficiencyMemory, {
+      new FinishedEfficiencyReader(services.registry.onDidJobEvents, services.efficiency, {
         transportOf: (cluster) => services.registry.get(cluster)?.transport,
         timeoutMs: () => services.settings().commandTimeoutSeconds * 1000,
         onLearned: () => services.jobsTree.refreshMarks(),

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { remoteRootOf, parseProfiles } from '../config/profile';
 import { resubmitJob } from '../session/resubmit';
-import { readProfilesSetting } from '../vscode/profileSettings';
+import { readProfilesSetting } from '../vscode/configuration';
 import type { Services } from '../vscode/services';
 import { showActionError } from '../vscode/errors';
 import { resolveJobTargets } from './jobTargets';

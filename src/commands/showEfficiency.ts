@@ -8,25 +8,24 @@ import * as vscode from 'vscode';
 import { logger } from '../core/logger';
 import { runAccountingCall } from '../slurm/accounting';
 import { usageCall } from '../slurm/efficiency';
-import { efficiencyMemory, efficiencyView, jobEfficiency, type Efficiency } from '../session/efficiency';
+import { efficiencyView, jobEfficiency, type Efficiency } from '../session/efficiency';
 import { stateLook } from '../session/jobPresentation';
 import { EfficiencyPanel } from '../vscode/efficiencyPanel';
 import { showActionError } from '../vscode/errors';
 import type { Services } from '../vscode/services';
 import { resolveJobTargets } from './jobTargets';
 
-let panel: EfficiencyPanel | undefined;
-
-function thePanel(services: Services): EfficiencyPanel {
-  if (!panel) {
-    const created = new EfficiencyPanel(services.context.extensionUri);
-    panel = created;
-    services.context.subscriptions.push(created, { dispose: () => (panel = undefined) });
-  }
-  return panel;
-}
-
 export function showEfficiencyCommand(services: Services) {
+  // The one panel, created at first use and owned by this command.
+  let panel: EfficiencyPanel | undefined;
+  const thePanel = (): EfficiencyPanel => {
+    if (!panel) {
+      const created = new EfficiencyPanel(services.context.extensionUri);
+      panel = created;
+      services.context.subscriptions.push(created, { dispose: () => (panel = undefined) });
+    }
+    return panel;
+  };
   return async (clicked?: unknown, _selected?: unknown, options?: { panel?: boolean }): Promise<Efficiency | undefined> => {
     const [target] = await resolveJobTargets(services.registry, clicked, undefined, { title: 'Show Job Efficiency', accept: (j) => stateLook(j.state).group === 'finished' });
     if (!target) return undefined;
@@ -52,10 +51,10 @@ export function showEfficiencyCommand(services: Services) {
         return undefined;
       }
       const e = jobEfficiency(usage);
-      efficiencyMemory.remember(session.profileName, { ...e, jobId: row?.id ?? e.jobId });
+      services.efficiency.remember(session.profileName, { ...e, jobId: row?.id ?? e.jobId });
       // The tooltip shows remembered figures: re-render the items already shown (no new call).
       services.jobsTree.refreshMarks();
-      if (options?.panel !== false) void thePanel(services).show(efficiencyView(e, row?.name));
+      if (options?.panel !== false) void thePanel().show(efficiencyView(e, row?.name));
       return e;
     } catch (err) {
       showActionError(`Reading the efficiency of job ${id}`, err);

@@ -23,8 +23,7 @@ import { loadTemplates, templatesFor, type HeaderTemplate } from '../templates/t
 import { applyFolderSync, planSyncForScript, type SyncOptions } from '../submit/folderSync';
 import { describeSkipped, describeUpload, syncSettingsOf, type SyncSettings } from '../submit/syncPlan';
 import { sectionOf } from '../config/settings';
-import { readProfilesSetting } from '../vscode/profileSettings';
-import { showSubmitForm } from '../vscode/submitFormPanel';
+import { readProfilesSetting } from '../vscode/configuration';
 import type { Services } from '../vscode/services';
 
 /** Answers given up front; anything missing is prompted for (or taken as prefilled with `acceptDefaults`). */
@@ -361,7 +360,7 @@ export async function prepareSubmission(services: Services, options: SubmitComma
   const resources = cluster ? buildClusterResources(session.profileName, cluster, [], Date.now()) : undefined;
   if (plan.allFields && FORM_FIELDS.every((f) => !(f in given))) {
     // Every field to ask and none answered up front: one form (template, fields, live preview).
-    const chosen = await showSubmitForm(services.context, {
+    const chosen = await services.submitForms.show({
       setup: {
         fileName: path.basename(doc.fileName),
         text,

@@ -243,8 +243,6 @@ export class EfficiencyMemory {
   }
 }
 
-/** The one memory the extension uses (commands write, the Jobs view reads). */
-export const efficiencyMemory = new EfficiencyMemory();
 
 /** One bar of the details panel: what was used of what was asked, in words and as a fraction. */
 export interface EfficiencyBar {

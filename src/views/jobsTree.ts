@@ -9,11 +9,14 @@ import type { ClusterSession, ClusterSnapshot } from '../session/clusterSession'
 import type { JobRow } from '../session/jobRow';
 import { jobContextValue, jobDescription, jobLabel, stateLook, type JobMarks } from '../session/jobPresentation';
 import { explainPending } from '../session/pendingReason';
-import { efficiencyMemory, efficiencySummary, timeUseNote } from '../session/efficiency';
+import { efficiencySummary, timeUseNote, type Efficiency } from '../session/efficiency';
 import { efficiencyBadge } from '../session/finishedEfficiency';
 import { buildJobTree, type JobFilter, type JobTreeEntry, type JobTreeOptions } from '../session/jobTreeModel';
 import type { SessionRegistry } from '../session/sessionRegistry';
 import { isUnreachable } from './statusBarText';
+
+/** What an item shows besides the job: its marks, and its efficiency once read (Show Efficiency, finishedEfficiency.ts). */
+export type ItemMarks = JobMarks & { efficiency?: Efficiency };
 
 export type JobsTreeNode = ClusterNode | GroupNode | ArrayNode | JobNode | MessageNode;
 
@@ -65,7 +68,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
   private readonly subscription: { dispose(): void };
   private filter: JobFilter = {};
   /** Followed / watched, asked when an item renders (see setMarks). */
-  private marks: (cluster: string, jobId: string) => JobMarks = () => ({});
+  private marks: (cluster: string, jobId: string) => ItemMarks = () => ({});
 
   constructor(
     private readonly registry: SessionRegistry,
@@ -93,7 +96,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
   }
 
   /** Where the items learn whether a job's log is followed and whether it is watched (its context menu depends on it). */
-  setMarks(marks: (cluster: string, jobId: string) => JobMarks): void {
+  setMarks(marks: (cluster: string, jobId: string) => ItemMarks): void {
     this.marks = marks;
     this.refreshMarks();
   }
@@ -292,7 +295,7 @@ function clusterItem(snap: ClusterSnapshot, filter: JobFilter): vscode.TreeItem 
   return item;
 }
 
-function arrayItem(cluster: string, entry: Extract<JobTreeEntry, { kind: 'array' }>, marks: JobMarks): vscode.TreeItem {
+function arrayItem(cluster: string, entry: Extract<JobTreeEntry, { kind: 'array' }>, marks: ItemMarks): vscode.TreeItem {
   const item = new vscode.TreeItem(`${entry.arrayJobId} ${entry.name}`, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `${cluster}/${entry.key}`;
   const c = entry.counts;
@@ -307,7 +310,7 @@ function arrayItem(cluster: string, entry: Extract<JobTreeEntry, { kind: 'array'
   return item;
 }
 
-function jobItem(cluster: string, job: JobRow, parent: JobsTreeNode | undefined, marks: JobMarks): vscode.TreeItem {
+function jobItem(cluster: string, job: JobRow, parent: JobsTreeNode | undefined, marks: ItemMarks): vscode.TreeItem {
   const underArray = parent?.kind === 'array';
   const label = underArray ? `task ${job.id.slice(job.id.indexOf('_') + 1)}` : jobLabel(job);
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
@@ -315,7 +318,7 @@ function jobItem(cluster: string, job: JobRow, parent: JobsTreeNode | undefined,
   const look = stateLook(job.state);
   item.iconPath = new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
   // A finished job's badge: what it used of what it asked for, once sacct told (finishedEfficiency.ts).
-  const badge = look.group === 'finished' ? efficiencyMemory.get(cluster, job.id) : undefined;
+  const badge = look.group === 'finished' ? marks.efficiency : undefined;
   item.description = badge && efficiencyBadge(badge) ? `${jobDescription(job)} · ${efficiencyBadge(badge)}` : jobDescription(job);
   item.contextValue = jobContextValue(job, marks);
   item.accessibilityInformation = { label: `Job ${job.id} ${job.name}, ${job.state}` };
@@ -348,7 +351,7 @@ function jobItem(cluster: string, job: JobRow, parent: JobsTreeNode | undefined,
   // How well it used its request, from what is at hand only: the listing's elapsed/limit, and the
   // figures 'Show Efficiency' already read (no sacct per render).
   if (look.group === 'finished') {
-    const known = efficiencyMemory.get(cluster, job.id);
+    const known = marks.efficiency;
     const time = timeUseNote(job.elapsed, job.timeLimit);
     if (known) {
       tip.appendMarkdown(`\n---\n**Efficiency:** ${escapeMd(efficiencySummary(known))}  \n${known.hints.map((h) => `→ ${escapeMd(h)}  \n`).join('')}`);

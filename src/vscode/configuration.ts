@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import { describeProblem, parseSettings, SETTING_KEYS, type SettingKey, type Settings } from '../config/settings';
-import { profilesUnderTrust, type TrustedProfiles } from '../config/profileTrust';
+import { ignoredProfilesMessage, profilesUnderTrust, type TrustedProfiles } from '../config/profileTrust';
 import { logger } from '../core/logger';
 
 /** Where a setting is written. */
@@ -51,6 +51,7 @@ export function readProfilesSetting(): TrustedProfiles {
 export class Configuration implements vscode.Disposable {
   private current: Settings | undefined;
   private readonly reported = new Set<string>();
+  private readonly announcedIgnored = new Set<string>();
   private readonly changed = new vscode.EventEmitter<SettingsChange>();
   /** Fired after any `slurm.*` setting changed (or the workspace became trusted); `settings` is then re-read. */
   readonly onDidChange = this.changed.event;
@@ -113,6 +114,18 @@ export class Configuration implements vscode.Disposable {
         if (a) void vscode.commands.executeCommand('slurm.openSettings');
       });
     }
+  }
+
+  /** Says once per window which workspace profiles are ignored (untrusted workspace), with a way to trust it. */
+  announceIgnoredProfiles(ignored: readonly string[]): void {
+    const key = ignored.join('\n');
+    if (ignored.length === 0 || this.announcedIgnored.has(key)) return;
+    this.announcedIgnored.add(key);
+    const message = ignoredProfilesMessage(ignored);
+    logger.warn(message);
+    void vscode.window.showWarningMessage(message, 'Manage Workspace Trust').then((a) => {
+      if (a) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
   }
 
   dispose(): void {

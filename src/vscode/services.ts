@@ -5,6 +5,8 @@
 import type * as vscode from 'vscode';
 import type { Settings } from '../config/settings';
 import type { Configuration } from './configuration';
+import type { EfficiencyMemory } from '../session/efficiency';
+import type { SubmitForms } from './submitFormPanel';
 import type { SessionRegistry } from '../session/sessionRegistry';
 import type { JobsTreeProvider, JobsTreeNode } from '../views/jobsTree';
 
@@ -20,4 +22,8 @@ export interface Services {
   settings(): Settings;
   /** The one reader of `slurm.*`: resource-scoped reads, profiles, writes, the change event, problem reports. */
   readonly configuration: Configuration;
+  /** Finished jobs' efficiency as read (badge and tooltip in the Jobs view; written by Show Efficiency and the badge reader). */
+  readonly efficiency: EfficiencyMemory;
+  /** The Submit with Options… form (one open at a time). */
+  readonly submitForms: SubmitForms;
 }

@@ -42,29 +42,34 @@ export interface SubmitFormTestState {
   rendered?: Extract<FormMessage, { type: 'rendered' }>;
 }
 
-let openForm: SubmitFormPanel | undefined;
-let hookRegistered = false;
+/** The submit forms of this window: one at a time (a second one closes the first, which counts as cancelled). */
+export class SubmitForms {
+  private open: SubmitFormPanel | undefined;
+  private hookRegistered = false;
 
-function registerTestHook(context: vscode.ExtensionContext): void {
-  if (hookRegistered) return;
-  hookRegistered = true;
-  context.subscriptions.push(vscode.commands.registerCommand(TEST_HOOK_COMMAND, async (request?: { message?: unknown }): Promise<SubmitFormTestState> => {
-    const form = openForm;
-    if (!form) return { open: false };
-    if (request?.message !== undefined) await form.receive(request.message);
-    return form.testState();
-  }));
-}
+  constructor(private readonly context: vscode.ExtensionContext) {}
 
-/** Opens the form; one at a time (a second call closes the first, which counts as cancelled). */
-export function showSubmitForm(context: vscode.ExtensionContext, request: SubmitFormRequest): Promise<SubmitFormResult> {
-  registerTestHook(context);
-  openForm?.cancel();
-  const form = new SubmitFormPanel(context.extensionUri, request);
-  openForm = form;
-  return form.result.finally(() => {
-    if (openForm === form) openForm = undefined;
-  });
+  show(request: SubmitFormRequest): Promise<SubmitFormResult> {
+    this.registerTestHook();
+    this.open?.cancel();
+    const form = new SubmitFormPanel(this.context.extensionUri, request);
+    this.open = form;
+    return form.result.finally(() => {
+      if (this.open === form) this.open = undefined;
+    });
+  }
+
+  /** Registered with the first form (not at activation): lets the extension tests drive the open form. */
+  private registerTestHook(): void {
+    if (this.hookRegistered) return;
+    this.hookRegistered = true;
+    this.context.subscriptions.push(vscode.commands.registerCommand(TEST_HOOK_COMMAND, async (request?: { message?: unknown }): Promise<SubmitFormTestState> => {
+      const form = this.open;
+      if (!form) return { open: false };
+      if (request?.message !== undefined) await form.receive(request.message);
+      return form.testState();
+    }));
+  }
 }
 
 class SubmitFormPanel {
