@@ -6,6 +6,7 @@
  * VS Code-free and pure: every fact is passed in.
  */
 import type { JobRow } from './jobRow';
+import type { LimitFact } from './pendingLimit';
 
 export interface PendingFacts {
   /** Expected start from `squeue --start` (epoch ms), when the scheduler has one. */
@@ -13,12 +14,14 @@ export interface PendingFacts {
   now?: number;
   /** State (and reason) of each job this one depends on, by id, when known. */
   dependencies?: ReadonlyMap<string, { state: string; reason?: string }>;
-  /** The partition's limits, when known (from sinfo). */
-  partition?: { name: string; maxTime?: string; nodeCount?: number; state?: string };
+  /** The partition's limits, when known (from `scontrol -a show partition`). */
+  partition?: { name: string; maxTime?: string; nodeCount?: number; state?: string; maxNodes?: string; minNodes?: string };
   /** Jobs of this user running now (for QOS/association job limits). */
   runningJobs?: number;
   /** Reservations now or ahead on the cluster, described ("Maintenance reservation m on node1 from … to …"). */
   reservations?: readonly string[];
+  /** The enforced limit the reason names, with what is in use now (scontrol show assoc_mgr). */
+  limit?: LimitFact;
   /** The QOS's own limits, when sacctmgr answered. */
   qos?: { name: string; maxJobsPerUser?: number; maxSubmitPerUser?: number; maxWall?: string; maxTresPerUser?: string };
 }
@@ -164,6 +167,7 @@ export function explainPending(job: Job, facts: PendingFacts = {}): PendingExpla
     case 'Reservation':
       out.summary = 'It waits for its advanced reservation to begin, or for room inside it.';
       for (const r of facts.reservations ?? []) out.facts.push(`${r}.`);
+      out.advice.push({ text: 'It can only run inside its reservation; to run sooner elsewhere, cancel it and submit again without --reservation.' });
       break;
     case 'ReqNodeNotAvail':
       out.summary = 'Some nodes it could run on are unavailable (down, drained or reserved, e.g. for maintenance)';
@@ -183,13 +187,14 @@ export function explainPending(job: Job, facts: PendingFacts = {}): PendingExpla
       break;
     case 'PartitionNodeLimit':
       out.summary = `It asks for more nodes than partition ${job.partition ?? ''} allows per job (or fewer than its minimum).`.replace('  ', ' ');
+      if (p?.maxNodes !== undefined && p.maxNodes !== 'UNLIMITED') out.facts.push(`Partition ${p.name} allows at most ${p.maxNodes} node(s) per job${p.minNodes && p.minNodes !== '0' ? ` and at least ${p.minNodes}` : ''}.`);
       if (p?.nodeCount !== undefined) out.facts.push(`Partition ${p.name} has ${p.nodeCount} node(s) in all.`);
       out.advice.push({ text: 'Ask for fewer nodes, or resubmit to a bigger partition.' });
       break;
     case 'PartitionDown':
     case 'PartitionInactive':
       out.summary = `Partition ${job.partition ?? ''} is ${code === 'PartitionDown' ? 'down' : 'inactive'}: no job starts there until the administrators bring it back.`.replace('  ', ' ');
-      if (p?.state) out.facts.push(`sinfo says partition ${p.name} is ${p.state}.`);
+      if (p?.state) out.facts.push(`Slurm says partition ${p.name} is ${p.state}.`);
       out.advice.push({ text: 'Wait, or cancel and resubmit to another partition.' });
       break;
     case 'JobArrayTaskLimit':
@@ -211,7 +216,9 @@ export function explainPending(job: Job, facts: PendingFacts = {}): PendingExpla
       if (limit) {
         out.summary = `A limit set on ${limit.owner} is reached: ${limit.what}${limit.scope ? ` ${limit.scope}` : ''}. It starts when your (or your group's) usage drops below it.`;
         const q = facts.qos;
-        if (q && /Jobs/.test(code) && q.maxJobsPerUser !== undefined) out.facts.push(`QOS ${q.name} allows ${q.maxJobsPerUser} running job(s) per user${facts.runningJobs !== undefined ? `; you have ${facts.runningJobs} running` : ''}.`);
+        const l = facts.limit;
+        if (l) out.facts.push(`${l.where[0].toUpperCase()}${l.where.slice(1)} allows ${l.tres ? `${l.tres}=` : ''}${l.limit} (${l.key}); in use now: ${l.used ?? 'not reported'}.`);
+        else if (q && /Jobs/.test(code) && q.maxJobsPerUser !== undefined) out.facts.push(`QOS ${q.name} allows ${q.maxJobsPerUser} running job(s) per user${facts.runningJobs !== undefined ? `; you have ${facts.runningJobs} running` : ''}.`);
         else if (q && /Submit/.test(code) && q.maxSubmitPerUser !== undefined) out.facts.push(`QOS ${q.name} allows ${q.maxSubmitPerUser} queued and running job(s) per user.`);
         else if (q && /Wall/.test(code) && q.maxWall) out.facts.push(`QOS ${q.name} allows at most ${q.maxWall} per job.`);
         else if (q?.maxTresPerUser) out.facts.push(`QOS ${q.name} caps each user at ${q.maxTresPerUser}.`);

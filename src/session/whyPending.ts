@@ -1,11 +1,16 @@
 /**
  * "Why Pending?": gathers the facts behind a pending job's reason with as few calls as it can —
- * one `squeue --start` (expected start, QOS, the reason as of now); sinfo only for partition
- * reasons, `scontrol show reservation` only for node/reservation reasons, sacctmgr only for
- * QOS/association limits — and explains them (pendingReason.ts).
+ * one `squeue --start` (expected start, QOS, account, user, reservation, the reason as of now),
+ * then at most ONE more, only for the job looked at: `scontrol -a show partition` for partition
+ * reasons (-a: the job's partition may be Hidden), `scontrol show reservation` for node/reservation
+ * reasons, `scontrol show assoc_mgr` (the limit and its current usage) for QOS/association
+ * limits — and explains them (pendingReason.ts).
  * Dependencies and running jobs come from the job list the view already has. VS Code-free.
  */
-import { durationSeconds, formatDuration, qosCall, runCall, sinfoCall, type RunCallOptions } from '../slurm';
+import { runCall, type RunCallOptions } from '../slurm/call';
+import { durationSeconds, formatDuration, parseDuration } from '../slurm/duration';
+import { assocMgrCall } from '../slurm/assocMgr';
+import { partitionShowCall } from '../slurm/partitionShow';
 import { describeReservation, scontrolShowReservationsCall } from '../slurm/reservations';
 import { squeueStartCall } from '../slurm/squeueStart';
 import type { Transport } from '../transport/types';
@@ -13,6 +18,7 @@ import type { JobRow } from './jobRow';
 import { stateLook } from './jobPresentation';
 import { explainPending, splitReason, parseDependency, type PendingExplanation, type PendingFacts } from './pendingReason';
 import { clusterContext } from './slurmJobLister';
+import { limitFact } from './pendingLimit';
 
 export async function whyPending(transport: Transport, row: JobRow, known: readonly JobRow[], options: RunCallOptions & { now?: number } = {}): Promise<PendingExplanation & { reason: string }> {
   const ctx = await clusterContext(transport, options);
@@ -29,22 +35,32 @@ export async function whyPending(transport: Transport, row: JobRow, known: reado
     }));
   }
   if (/^Partition/.test(code) && row.partition) {
-    const info = await runCall(transport, sinfoCall(), options).catch(() => undefined);
-    const p = info?.partitions.find((x) => x.name === row.partition);
+    const p = await runCall(transport, partitionShowCall(row.partition), options).catch(() => undefined);
     if (p) {
-      const maxTime = durationSeconds(p.timeLimit) !== undefined || p.timeLimit.kind === 'unlimited' ? formatDuration(p.timeLimit) : undefined;
-      facts.partition = { name: p.name, maxTime, nodeCount: p.nodes.length, state: p.available };
+      const limit = (() => {
+        try {
+          return parseDuration(p.maxTime, 'MaxTime');
+        } catch {
+          return undefined;
+        }
+      })();
+      const maxTime = limit && (durationSeconds(limit) !== undefined || limit.kind === 'unlimited') ? formatDuration(limit) : undefined;
+      facts.partition = { name: p.name, maxTime, nodeCount: p.totalNodes, state: p.state, maxNodes: p.maxNodes, minNodes: p.minNodes };
     }
   }
   if (code === 'ReqNodeNotAvail' || code === 'Reservation') {
     const reservations = await runCall(transport, scontrolShowReservationsCall(ctx.utcOffsetMinutes), options).catch(() => []);
     const now = facts.now ?? Date.now();
-    facts.reservations = reservations.filter((r) => r.end.getTime() > now).sort((a, b) => a.start.getTime() - b.start.getTime()).slice(0, 3).map((r) => describeReservation(r));
+    // A job that asked for a reservation waits for that one; otherwise any current or coming one may be it.
+    const own = estimate?.reservation ? reservations.filter((r) => r.name === estimate.reservation) : [];
+    facts.reservations = (own.length > 0 ? own : reservations).filter((r) => r.end.getTime() > now).sort((a, b) => a.start.getTime() - b.start.getTime()).slice(0, 3).map((r) => describeReservation(r));
   }
   if (/^(QOS|Assoc)/.test(code)) {
     facts.runningJobs = known.filter((k) => stateLook(k.state).group === 'running').length;
-    const qos = estimate?.qos ? (await runCall(transport, qosCall(), options).catch(() => []))?.find((q) => q.name === estimate.qos) : undefined;
-    if (qos) facts.qos = { name: qos.name, maxJobsPerUser: qos.maxJobsPerUser, maxSubmitPerUser: qos.maxSubmitPerUser, maxWall: qos.maxWall ? formatDuration(qos.maxWall) : undefined, maxTresPerUser: qos.maxTresPerUser };
+    if (estimate?.user) {
+      const records = await runCall(transport, assocMgrCall({ user: estimate.user, account: estimate.account, qos: estimate.qos }), options).catch(() => []);
+      facts.limit = limitFact(code, records, estimate);
+    }
   }
   return { ...explainPending(job, facts), reason };
 }

@@ -5,8 +5,8 @@
 // the node the job asks for, created as Slurm admin, i.e. root on this machine) — each explained
 // through the real whyPending (one squeue --start, plus scontrol show reservation / sinfo where
 // the reason needs them). The holds, BeginTime and DependencyNeverSatisfied are in the zoo.
-// QOS/association limits need AccountingStorageEnforce, which the bundled clusters do not set:
-// those reasons are covered by unit tests on their recorded names only.
+// QOS/association limits, Dependency on a running job, Reservation, PartitionNodeLimit and
+// PartitionDown need the beds' enforced limits and zoo partitions: pending-reasons-limits.test.ts.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { rowFromSqueue } from '../../src/session/jobTracker';

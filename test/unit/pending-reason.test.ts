@@ -58,12 +58,13 @@ test('reason and dependency strings as Slurm prints them', () => {
 
 test('squeue --start: the estimate in the cluster\'s zone, N/A as none, the reason last', () => {
   const call = squeueStartCall(['12925', '12927'], 60);
-  assert.deepEqual(call.argv, ['squeue', '--start', '-h', '--jobs=12925,12927', '-o', '%i|%S|%q|%r']);
-  // Recorded on the bundled 22.05 cluster (zone-less local times).
-  const out = call.parse({ stdout: '12927|2026-12-04T21:07:15|normal|BeginTime\n12925|N/A|normal|Resources\n', stderr: '' });
+  assert.deepEqual(call.argv, ['squeue', '--start', '-h', '--jobs=12925,12927', '-o', '%i|%S|%q|%a|%u|%v|%r']);
+  // The first line as recorded on the bundled 22.05 cluster (zone-less local times); the second line's
+  // reservation "maint" is made up, to show a named one passes through (recorded ones: pending-reasons-recorded.test.ts).
+  const out = call.parse({ stdout: '12927|2026-12-04T21:07:15|normal|workbench|slurmuser|(null)|BeginTime\n12925|N/A|normal|workbench|slurmuser|maint|Resources\n', stderr: '' });
   assert.deepEqual(out, [
-    { id: '12927', expectedStart: Date.UTC(2026, 11, 4, 20, 7, 15), qos: 'normal', reason: 'BeginTime' },
-    { id: '12925', expectedStart: undefined, qos: 'normal', reason: 'Resources' },
+    { id: '12927', expectedStart: Date.UTC(2026, 11, 4, 20, 7, 15), qos: 'normal', account: 'workbench', user: 'slurmuser', reservation: undefined, reason: 'BeginTime' },
+    { id: '12925', expectedStart: undefined, qos: 'normal', account: 'workbench', user: 'slurmuser', reservation: 'maint', reason: 'Resources' },
   ]);
   assert.deepEqual(call.recover?.({ stdout: '', stderr: 'slurm_load_jobs error: Invalid job id specified', code: 1 }), []);
   assert.throws(() => call.parse({ stdout: 'garbage\n', stderr: '' }), /squeue --start/);
