@@ -12,6 +12,7 @@ import { ClusterTerminals } from '../vscode/clusterTerminal';
 import { showActionError } from '../vscode/errors';
 import type { Services } from '../vscode/services';
 import { resolveJobTargets } from './jobTargets';
+import { registerInteractiveSessions } from './startInteractiveSession';
 
 async function pickSession(services: Services, arg: unknown): Promise<ClusterSession | undefined> {
   const name = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && 'session' in arg ? (arg as { session: ClusterSession }).session.profileName : undefined;
@@ -68,12 +69,13 @@ export function openJobTerminalCommand(services: Services, terminals: ClusterTer
   };
 }
 
-/** The feature: registers both commands; returns the terminals for the test API. */
+/** The feature: registers both commands, and the interactive sessions' (their shells are job terminals too); returns the terminals for the test API. */
 export function registerTerminals(services: Services): ClusterTerminals {
   const terminals = new ClusterTerminals();
   services.context.subscriptions.push(
     vscode.commands.registerCommand('slurm.openLoginTerminal', openLoginTerminalCommand(services, terminals)),
     vscode.commands.registerCommand('slurm.openJobTerminal', openJobTerminalCommand(services, terminals)),
   );
+  registerInteractiveSessions(services, terminals);
   return terminals;
 }

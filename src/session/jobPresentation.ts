@@ -2,6 +2,7 @@
  * How a job state looks in the UI (codicon + theme colour id + context value), as plain data so it
  * is unit-testable; the view turns it into ThemeIcons.
  */
+import { interactiveWords, isInteractiveJob } from './interactiveRow';
 import { durationSeconds, parseDuration } from '../slurm/duration';
 import type { JobRow } from './jobRow';
 
@@ -55,7 +56,7 @@ export interface JobMarks {
 /**
  * contextValue encodes what actions make sense, so package.json menus can use regexes like
  * `viewItem =~ /cancellable/`: `job:<running|pending|finished>`, then `cancellable`, `held` or
- * `holdable`, `hasLogs`, `followed`, `watched` — each flag only when it applies.
+ * `holdable`, `hasLogs`, `followed`, `watched`, `interactive` (a session of Start Interactive Session) — each flag only when it applies.
  */
 export function jobContextValue(job: JobRow, marks: JobMarks = {}): string {
   const look = stateLook(job.state);
@@ -65,6 +66,7 @@ export function jobContextValue(job: JobRow, marks: JobMarks = {}): string {
   if (look.group === 'running' || look.group === 'finished') flags.push('hasLogs');
   if (marks.followed) flags.push('followed');
   if (marks.watched) flags.push('watched');
+  if (isInteractiveJob(job)) flags.push('interactive');
   return flags.join(' ');
 }
 
@@ -112,6 +114,12 @@ export function timeUsedBar(elapsed: string, timeLimit: string): string | undefi
 export function jobDescription(job: JobRow): string {
   const parts: string[] = [job.state];
   const group = stateLook(job.state).group;
+  // An interactive session says so, with the time it has left (its limit is what ends it when forgotten).
+  if (isInteractiveJob(job) && group !== 'finished') {
+    parts.push(interactiveWords(job, group === 'running'));
+    if (group === 'pending' && job.reason && job.reason !== 'None') parts.push(job.reason);
+    return parts.join(' · ');
+  }
   if (group === 'running') {
     if (job.elapsed) {
       const bar = job.timeLimit ? timeUsedBar(job.elapsed, job.timeLimit) : undefined;
