@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { localPlugin } from './eslint/rules/import-floors.mjs';
 
 // The core must stay VS Code-free: only the adapter folders may import 'vscode'.
 const vscodeAllowed = [
@@ -28,6 +29,13 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
+  {
+    // Imports only run down the floors of ARCHITECTURE.md (eslint/floors.mjs); cycles inside a floor
+    // are caught by test/unit/import-graph.test.ts.
+    files: ['src/**/*.ts'],
+    plugins: { local: localPlugin },
+    rules: { 'local/import-floors': 'error' },
   },
   {
     files: ['src/**/*.ts', 'test/unit/**/*.ts', 'test/integration/**/*.ts'],

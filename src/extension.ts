@@ -3,14 +3,11 @@
  * disposable. Nothing here polls or connects until the Jobs view is shown or a command runs.
  */
 import * as vscode from 'vscode';
-import { addProfileCommand } from './commands/addProfile';
-import { openSettingsCommand } from './commands/openSettings';
-import { refreshCommand } from './commands/refresh';
+import { commandList, registerCommands } from './commands';
 import { registerResources } from './commands/resourcesFeature';
 import { registerLogs } from './vscode/logFeature';
 import { registerPortForwards } from './vscode/portForwardFeature';
 import { registerRemoteFiles } from './vscode/remoteFileSystem';
-import { showLogCommand } from './commands/showLog';
 import { parseProfiles, type Profile } from './config/profile';
 import { pollerTiming } from './session/pollerTiming';
 import { Configuration } from './vscode/configuration';
@@ -109,25 +106,21 @@ export function activate(context: vscode.ExtensionContext, load?: BundleLoad): S
     }),
   );
 
-  const commands: [string, (...args: never[]) => unknown][] = [
-    ['slurm.refresh', refreshCommand(registry)],
-    ['slurm.addProfile', addProfileCommand(configuration)],
-    ['slurm.openSettings', openSettingsCommand()],
-    ['slurm.showLog', showLogCommand(channel)],
-  ];
-  for (const [id, handler] of commands) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
-
   const services: Services = { context, registry, channel, jobsTree: tree, jobsView: view, settings: currentSettings, configuration, efficiency, submitForms: new SubmitForms(context) };
-  // Each feature registers its own commands, views and providers here, one line each.
-  let logs: SlurmWorkbenchApi['logs'];
-  let forwards: SlurmWorkbenchApi['forwards'];
+  // Features build their controllers, views and providers; commands/index.ts lists the commands.
+  const logFeature = registerLogs(services);
+  const forwardFeature = registerPortForwards(services);
+  const logs = logFeature.api;
+  const forwards = forwardFeature.api;
+  registerCommands(context, commandList({ services, logs: logFeature.logs, forwards: forwardFeature.forwards }));
+  // Features that still register their own commands (to move into commands/index.ts).
   let terminals: SlurmWorkbenchApi['terminals'];
   let remoteFiles: SlurmWorkbenchApi['remoteFiles'];
-  const features: ((services: Services) => void)[] = [registerJobCommands(history), registerProfileCommands, registerResources, (s) => void (logs = registerLogs(s)), registerSubmit, registerOnboarding, (s) => void (forwards = registerPortForwards(s)), registerWorkflows, (s) => void (terminals = registerTerminals(s)), (s) => void (remoteFiles = registerRemoteFiles(s))];
+  const features: ((services: Services) => void)[] = [registerJobCommands(history), registerProfileCommands, registerResources, registerSubmit, registerOnboarding, registerWorkflows, (s) => void (terminals = registerTerminals(s)), (s) => void (remoteFiles = registerRemoteFiles(s))];
   for (const register of features) register(services);
   // A job's item offers Stop Following / Stop Watching only while that is the case.
   tree.setMarks((cluster, jobId) => ({
-    followed: logs?.followed().some((f) => f.profileName === cluster && (f.jobId === jobId || f.jobId.startsWith(`${jobId}_`))) ?? false,
+    followed: logs.followed().some((f) => f.profileName === cluster && (f.jobId === jobId || f.jobId.startsWith(`${jobId}_`))),
     watched: history.isWatched(cluster, jobId),
     efficiency: efficiency.get(cluster, jobId),
   }));

@@ -15,9 +15,6 @@ import type { LogsApi } from '../logs/logsApi';
 import { resolveTargets, targetFromRow, type ResolvedTarget } from '../logs/logTargets';
 import { clusterContext } from '../session/slurmJobLister';
 import type { Transport } from '../transport/types';
-import { followLogCommand } from '../commands/followLog';
-import { openLogCommand } from '../commands/openLog';
-import { stopFollowingCommand } from '../commands/stopFollowing';
 import { JobLogChannels } from './logChannels';
 import { LOG_SCHEME, LogDocumentProvider } from './logDocuments';
 import { pickTasks, type JobRef } from './logJobPicker';
@@ -192,7 +189,12 @@ export class LogsController implements vscode.Disposable {
   }
 }
 
-export function registerLogs(services: Services): LogsApi {
+/**
+ * The logs feature: its controller, the log documents' provider and the settings listener. Its
+ * commands (Follow Log, Open Stdout/Stderr, Stop Following) are in the one command list
+ * (commands/index.ts), which gets the controller from here.
+ */
+export function registerLogs(services: Services): { logs: LogsController; api: LogsApi } {
   const logs = new LogsController(services);
   const { context } = services;
   context.subscriptions.push(
@@ -201,12 +203,8 @@ export function registerLogs(services: Services): LogsApi {
     services.configuration.onDidChange((e) => {
       if (e.affects('logs')) logs.reloadSettings();
     }),
-    vscode.commands.registerCommand('slurm.followLog', followLogCommand(logs, services.registry)),
-    vscode.commands.registerCommand('slurm.openStdout', openLogCommand(logs, services.registry, 'stdout')),
-    vscode.commands.registerCommand('slurm.openStderr', openLogCommand(logs, services.registry, 'stderr')),
-    vscode.commands.registerCommand('slurm.stopFollowingLog', stopFollowingCommand(logs)),
   );
-  return {
+  const api: LogsApi = {
     follow: async (profileName, jobId) => {
       const targets = await logs.targetsOf({ profileName, jobId, isArray: false, row: services.registry.get(profileName)?.snapshot.jobs.find((j) => j.id === jobId) }, true);
       return targets ? logs.follow(targets) : [];
@@ -215,4 +213,5 @@ export function registerLogs(services: Services): LogsApi {
     followed: () => logs.registry.all().map((f) => ({ profileName: f.target.profileName, jobId: f.target.jobId, state: f.state })),
     stopAll: () => logs.registry.stopAll(),
   };
+  return { logs, api };
 }

@@ -1,6 +1,5 @@
 /**
- * The forwarded-ports feature: one ForwardRegistry (src/forward) for the window, the commands
- * (Forward Port from Job…, Forwarded Ports, and the internal one behind links in job logs), the
+ * The forwarded-ports feature: one ForwardRegistry (src/forward) for the window, the
  * links in log documents and followed log channels, and a message when a forward closes on its own
  * (job ended, connection lost). Forwarded pages open through `asExternalUri`, so they also work in
  * code-server and remote windows, where 127.0.0.1 is the server's, not the browser's.
@@ -9,9 +8,6 @@ import * as vscode from 'vscode';
 import { ForwardRegistry, type ForwardInfo } from '../forward/forwardRegistry';
 import type { ForwardsApi } from '../forward/forwardsApi';
 import { rewriteToLocal } from '../forward/urlDetection';
-import { forwardPortCommand } from '../commands/forwardPort';
-import { listForwardsCommand } from '../commands/listForwards';
-import { openForwardedLinkCommand } from '../commands/openForwardedLink';
 import { ForwardedLinkProvider } from './portForwardLinks';
 import type { Services } from './services';
 
@@ -46,19 +42,21 @@ export class PortForwards implements vscode.Disposable {
   }
 }
 
-export function registerPortForwards(services: Services): ForwardsApi {
+/**
+ * Registers the links and returns the feature; its commands (Forward Port from Job…, Forwarded Ports,
+ * and the internal one behind links in job logs) are in the one command list (commands/index.ts).
+ */
+export function registerPortForwards(services: Services): { forwards: PortForwards; api: ForwardsApi } {
   const forwards = new PortForwards(services);
   const links = new ForwardedLinkProvider(services.registry);
   services.context.subscriptions.push(
     forwards,
     vscode.languages.registerDocumentLinkProvider(ForwardedLinkProvider.selector, links),
-    vscode.commands.registerCommand('slurm.forwardPort', forwardPortCommand(services, forwards)),
-    vscode.commands.registerCommand('slurm.listForwards', listForwardsCommand(forwards)),
-    vscode.commands.registerCommand('slurm.openForwardedLink', openForwardedLinkCommand(forwards)),
   );
-  return {
+  const api: ForwardsApi = {
     list: () => forwards.registry.list(),
     externalUrl: async (forward, path = '/') => (await forwards.externalUri(forward, `http://127.0.0.1:${forward.remotePort}${path}`)).toString(true),
     closeAll: () => forwards.registry.list().forEach((f) => forwards.registry.close(f.id)),
   };
+  return { forwards, api };
 }

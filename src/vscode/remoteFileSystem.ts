@@ -15,7 +15,6 @@ import type { RemoteFilesSettings } from '../remoteFs/remoteFilesSettings';
 import { sectionOf } from '../config/settings';
 import { SLURM_SCHEME, locationOfUri, profileForAuthority, type RemoteLocation } from '../remoteFs/slurmUri';
 import { startStatPoll } from '../remoteFs/statPoll';
-import { openJobFolderCommand } from '../commands/openJobFolder';
 import type { Services } from './services';
 
 function toFileSystemError(err: unknown, uri: vscode.Uri): unknown {
@@ -159,13 +158,12 @@ export class SlurmFileSystemProvider implements vscode.FileSystemProvider, vscod
   }
 }
 
-/** Registers the provider for `slurm:` and Open Job Folder; settings are re-read when they change. */
+/** Registers the provider for `slurm:` (Open Job Folder is in commands/index.ts); settings are re-read when they change. */
 export function registerRemoteFiles(services: Services): RemoteFilesApi {
   const provider = new SlurmFileSystemProvider(services, () => sectionOf(services.settings(), 'remoteFiles'));
   services.context.subscriptions.push(
     provider,
     vscode.workspace.registerFileSystemProvider(SLURM_SCHEME, provider, { isCaseSensitive: true }),
-    vscode.commands.registerCommand('slurm.openJobFolder', openJobFolderCommand(services)),
   );
   return provider.api;
 }
