@@ -12,10 +12,10 @@ import { CancelledError, UserFacingError, errorMessage } from '../core/errors';
 import { logger } from '../core/logger';
 import type { ClusterSession } from '../session/clusterSession';
 import { formatDuration, runCall, sinfoCall, type ClusterInfo } from '../slurm';
-import { answersFromOptions, answersToOptions, SubmitAnswersSchema, type SubmitAnswers } from '../submit/answers';
+import { SubmitAnswersSchema, type SubmitAnswers } from '../submit/answers';
 import { composeJob, type ComposedJob } from '../submit/compose';
-import { effectiveDirectives, parseScript } from '../submit/directives';
-import { answersToPass, chooseCluster, planQuestions } from '../submit/oneClick';
+import { choicesToRemember, finalAnswers, prefillAnswers, questionPlan, readScript, sbatchOptions, type RememberedChoices } from '../submit/submission';
+import { chooseCluster } from '../submit/oneClick';
 import { buildClusterResources, type ClusterResources } from '../resources/model';
 import { FORM_FIELDS, fieldWarnings, formRawAnswers, formValuesFrom, isFormField, type FormValues } from '../submit/submitFormModel';
 import { pythonEnvOf } from '../submit/pythonEnv';
@@ -318,41 +318,20 @@ async function checkFromForm(uri: vscode.Uri, profile: string, template: HeaderT
 
 export async function prepareSubmission(services: Services, options: SubmitCommandOptions): Promise<PreparedSubmission> {
   const doc = await targetDocument(options);
-  const text = await textToSubmit(services, doc);
-  const languageId = doc.languageId === 'python' || doc.fileName.endsWith('.py') ? 'python' : 'shellscript';
+  // Read and parsed once; every step below works on this.
+  const source = readScript(doc.fileName, await textToSubmit(services, doc), doc.languageId);
+  const { text, languageId } = source;
   const mode = options.ask ?? 'missing';
   const { session, profile } = await pickSession(services, options);
   // Connected before anything else is asked: an unreachable cluster fails now, not after the questions.
   await ensureConnected(session);
   const [templates, cluster] = await Promise.all([loadAllTemplates(services), clusterInfo(session, services)]);
   const state = services.context.workspaceState;
-  const last = state.get<{ template?: string; answers?: Record<string, unknown> }>(lastChoicesKey(doc.uri));
-  const fileOptions = effectiveDirectives(parseScript(text).directives);
-  // Prefill: template defaults < last choices for this file < the file's own directives.
-  const prefillFor = (t: HeaderTemplate): Record<string, unknown> => {
-    const prefill: Record<string, unknown> = {
-      ...answersFromOptions(new Map(Object.entries(t.meta.defaults).map(([k, v]) => [k, v ?? undefined]))),
-      ...SubmitAnswersSchema.partial().safeParse(last?.answers ?? {}).data,
-      ...answersFromOptions(fileOptions),
-    };
-    // A wrapped file would otherwise be named after its wrapper ("train.py.sbatch") in squeue.
-    if (prefill.jobName === undefined && languageId === 'python') {
-      const byFile = SubmitAnswersSchema.shape.jobName.safeParse(path.basename(doc.fileName));
-      if (byFile.success) prefill.jobName = byFile.data;
-    }
-    return prefill;
-  };
+  const last = state.get<RememberedChoices>(lastChoicesKey(doc.uri));
+  const { fileOptions } = source;
+  const prefillFor = (t: HeaderTemplate): Record<string, unknown> => prefillAnswers(source, t, last);
   const given = options.answers ?? {};
-  const planFor = (t: HeaderTemplate, raw: Record<string, unknown>) => {
-    const setBy = new Set([...fileOptions.keys(), ...Object.keys(t.meta.defaults), ...answersToOptions(SubmitAnswersSchema.partial().safeParse(raw).data ?? {}).keys()]);
-    return planQuestions({
-      mode,
-      acceptDefaults: options.acceptDefaults,
-      fileOptions,
-      submittedBefore: last !== undefined,
-      requiredUnset: t.meta.requires.filter((r) => !setBy.has(r)),
-    });
-  };
+  const planFor = (t: HeaderTemplate, raw: Record<string, unknown>) => questionPlan(source, t, raw, { mode, acceptDefaults: options.acceptDefaults, submittedBefore: last !== undefined });
   // The given, remembered or first template, without a question: the form (or the quick pick below) may change it.
   let template = await pickTemplate(templates, languageId, { ...options, acceptDefaults: true }, last?.template);
   let raw: Record<string, unknown> = { ...prefillFor(template), ...given };
@@ -362,8 +341,9 @@ export async function prepareSubmission(services: Services, options: SubmitComma
     // Every field to ask and none answered up front: one form (template, fields, live preview).
     const chosen = await services.submitForms.show({
       setup: {
-        fileName: path.basename(doc.fileName),
+        fileName: source.fileName,
         text,
+        fileOptions,
         languageId,
         cluster: session.profileName,
         templates: templatesFor(templates, languageId),
@@ -396,23 +376,10 @@ export async function prepareSubmission(services: Services, options: SubmitComma
   if (plan.required.includes('container-image') && !('containerImage' in given)) {
     raw.containerImage = await ask('containerImage', 'Container image', 'e.g. nvcr.io#nvidia/pytorch:24.01-py3', raw.containerImage);
   }
-  if (options.dependency !== undefined) raw.dependency = options.dependency;
-  for (const k of Object.keys(raw)) if (raw[k] === undefined || raw[k] === '') delete raw[k];
-  // The file's values win: only what differs from its directives is passed to sbatch.
-  const parsedAnswers = SubmitAnswersSchema.safeParse(answersToPass(fileOptions, raw));
-  if (!parsedAnswers.success) {
-    throw new UserFacingError(`Invalid answers: ${parsedAnswers.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'Correct the values and submit again.');
-  }
-  const answers = parsedAnswers.data;
-  const job = await composeJob({ fileName: path.basename(doc.fileName), text, languageId, template, answers, python: pythonEnvOf(profile) });
-  // A dependency is for this submission only; the rest is remembered for the next submit of this file.
-  const remembered: Record<string, unknown> = { ...answers };
-  delete remembered.dependency;
-  await state.update(lastChoicesKey(doc.uri), { template: template.id, answers: remembered });
-  // What sbatch will apply: the script's directives, then the command line's overrides over them.
-  const effective = effectiveDirectives(parseScript(job.script).directives);
-  for (const [k, v] of answersToOptions(answers)) effective.set(k, v);
-  return { uri: doc.uri, session, profile, template, answers, job, cluster, options: effective, fileOptions };
+  const answers = finalAnswers(source, raw, options.dependency);
+  const job = await composeJob({ fileName: source.fileName, text, parsed: source.parsed, languageId, template, answers, python: pythonEnvOf(profile) });
+  await state.update(lastChoicesKey(doc.uri), choicesToRemember(template, answers));
+  return { uri: doc.uri, session, profile, template, answers, job, cluster, options: sbatchOptions(job, answers), fileOptions };
 }
 
 export function remoteRootFor(profile: Profile): string {

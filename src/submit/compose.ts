@@ -28,6 +28,8 @@ export interface ComposeInput {
   answers: SubmitAnswers;
   /** Further sbatch options for this submission only (e.g. a dependency from "Submit after…"). */
   python?: PythonEnvironment;
+  /** `text` already parsed (submission.ts readScript): the file is not parsed again. */
+  parsed?: ParsedScript;
 }
 
 export interface UploadFile {
@@ -46,6 +48,8 @@ export interface ComposedJob {
   overrides: string[];
   plan: HeaderPlan;
   parsed: ParsedScript;
+  /** The options the composed script's directives set, as sbatch reads them (before command-line overrides). */
+  directives: Map<string, string | undefined>;
 }
 
 export const DEFAULT_SHEBANG = '#!/bin/bash';
@@ -60,7 +64,7 @@ export function checkFileName(name: string): void {
 export async function composeJob(input: ComposeInput): Promise<ComposedJob> {
   checkFileName(input.fileName);
   const text = input.text.replace(/\r\n/g, '\n');
-  const parsed = parseScript(text);
+  const parsed = input.parsed ?? parseScript(text);
   const fileOptions = effectiveDirectives(parsed.directives);
   const defaults = new Map(Object.entries(input.template.meta.defaults).map(([k, v]) => [k, v ?? undefined] as const));
   const answers = answersToOptions(input.answers);
@@ -81,7 +85,7 @@ export async function composeJob(input: ComposeInput): Promise<ComposedJob> {
       directives: plan.header,
       python: { script: input.fileName, env: input.python ?? { modules: [], interpreter: 'python3' } },
     });
-    checkRenderedHeader(rendered, plan.header, input.template, false);
+    const header = checkRenderedHeader(rendered, plan.header, input.template, false);
     const scriptName = wrapperName(input.fileName);
     return {
       scriptName,
@@ -90,18 +94,21 @@ export async function composeJob(input: ComposeInput): Promise<ComposedJob> {
       overrides: plan.overrides,
       plan,
       parsed,
+      directives: effectiveDirectives(header.directives),
     };
   }
 
   const plan = planHeader(fileOptions, defaults, answers);
   const header = await renderTemplate(input.template, { directives: plan.header });
-  checkRenderedHeader(header, plan.header, input.template, true);
+  const headerRead = checkRenderedHeader(header, plan.header, input.template, true);
   const lines = text.split('\n');
   const shebang = parsed.shebang ?? DEFAULT_SHEBANG;
   const rest = parsed.shebang !== undefined ? lines.slice(1) : lines;
   const headerLines = header.trim() === '' ? [] : header.replace(/\n$/, '').split('\n');
   const script = [shebang, ...headerLines, ...rest].join('\n');
-  return { scriptName: input.fileName, script, files: [{ name: input.fileName, content: script }], overrides: plan.overrides, plan, parsed };
+  // Our header comes first, the file's own directives after it: sbatch lets the later one win.
+  const directives = effectiveDirectives([...headerRead.directives, ...parsed.directives]);
+  return { scriptName: input.fileName, script, files: [{ name: input.fileName, content: script }], overrides: plan.overrides, plan, parsed, directives };
 }
 
 /** "train.py" -> "train.py.sbatch": the wrapper sits next to the file it runs. */
@@ -113,7 +120,7 @@ export function wrapperName(fileName: string): string {
  * The rendered header must read back as exactly the planned directives; a header template must
  * not contain commands (they would end sbatch's directive parsing before the file's own).
  */
-export function checkRenderedHeader(rendered: string, planned: readonly PlannedDirective[], template: HeaderTemplate, headerOnly: boolean): void {
+export function checkRenderedHeader(rendered: string, planned: readonly PlannedDirective[], template: HeaderTemplate, headerOnly: boolean): ParsedScript {
   const back = parseScript(rendered);
   const fail = (why: string): never => {
     throw new UserFacingError(`Template "${template.meta.label}" (${template.file}) produced a header that does not match the job's options: ${why}.`, 'Fix the template: it must write each of `directives` on its own line, before any command.');
@@ -126,4 +133,5 @@ export function checkRenderedHeader(rendered: string, planned: readonly PlannedD
   const got = back.directives.map((d) => `${d.option}=${d.value ?? ''}`);
   const want = planned.map((d) => `${d.option}=${d.value ?? ''}`);
   if (got.join('\n') !== want.join('\n')) fail(`expected [${want.join(', ')}], read back [${got.join(', ')}]`);
+  return back;
 }

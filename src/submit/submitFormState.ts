@@ -74,6 +74,8 @@ export interface FormView {
 export interface FormSetup {
   fileName: string;
   text: string;
+  /** The file's own options, when the caller parsed it already (submission.ts readScript). */
+  fileOptions?: ReadonlyMap<string, string | undefined>;
   languageId: string;
   cluster: string;
   /** The templates that fit the file (at least one). */
@@ -98,7 +100,7 @@ export class SubmitFormModel {
     if (setup.templates.length === 0) throw new Error('the submit form needs at least one template');
     this.template = setup.templates.find((t) => t.id === setup.templateId) ?? setup.templates[0];
     this.values = formValuesFrom(setup.prefillFor(this.template));
-    this.fileOptions = effectiveDirectives(parseScript(setup.text.replace(/\r\n/g, '\n')).directives);
+    this.fileOptions = setup.fileOptions ?? effectiveDirectives(parseScript(setup.text.replace(/\r\n/g, '\n')).directives);
   }
 
   get current(): { template: HeaderTemplate; values: FormValues } {
