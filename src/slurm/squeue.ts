@@ -83,6 +83,9 @@ export function squeueArgv(ctx: Pick<ClusterContext, 'version' | 'user'>, opts: 
   if (!opts.allUsers) {
     if (featuresOf(ctx.version).squeueMe) argv.push('--me');
     else argv.push('--user', ctx.user);
+    // Without --all squeue leaves out jobs in Hidden partitions (and partitions the user's group may
+    // not use), even the user's own: seen on 22.05 and 24.11 with the beds' Hidden zoo partitions.
+    argv.push('--all');
   }
   if (opts.includeFinished) argv.push('--states=all');
   if (opts.expandArrays) argv.push('--array');

@@ -30,6 +30,7 @@ describe('squeue argv', () => {
   it('--me on 22.05, --user on 19.05; unpadded separator-suffixed fields; env for full arrays and zoned times', () => {
     const a = squeueArgv({ version: v2205, user: 'alice' });
     assert.deepEqual(a.slice(0, 6), ['env', 'SLURM_BITSTR_LEN=0', 'SLURM_TIME_FORMAT=%Y-%m-%dT%H:%M:%S%z', 'squeue', '--noheader', '--me']);
+    assert.equal(a[6], '--all', 'the user\'s own jobs in Hidden partitions too');
     const format = a[a.length - 1];
     assert.equal(a[a.length - 2], '-O');
     assert.match(format, new RegExp(`^JobID:${FIELD_SEP},ArrayJobID:${FIELD_SEP},`));
