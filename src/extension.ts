@@ -24,10 +24,8 @@ import { VscodeAuthPrompter } from './vscode/authPrompter';
 import { VscodeSecretStore } from './vscode/secretStore';
 import type { Services } from './vscode/services';
 import { JobsStatusBar } from './views/statusBar';
-import { registerJobCommands } from './commands/registerJobCommands';
-import { registerProfileCommands } from './commands/registerProfileCommands';
+import { registerJobsFeature } from './commands/jobsFeature';
 import { registerSubmit } from './commands/submitFeature';
-import { registerOnboarding } from './commands/onboardingFeature';
 import { registerWorkflows } from './commands/runWorkflow';
 import { registerTerminals } from './commands/registerTerminalCommands';
 import { JobHistory } from './session/jobHistory';
@@ -108,15 +106,18 @@ export function activate(context: vscode.ExtensionContext, load?: BundleLoad): S
 
   const services: Services = { context, registry, channel, jobsTree: tree, jobsView: view, settings: currentSettings, configuration, efficiency, submitForms: new SubmitForms(context) };
   // Features build their controllers, views and providers; commands/index.ts lists the commands.
+  const jobs = registerJobsFeature(services, history);
+  const resources = registerResources(services);
   const logFeature = registerLogs(services);
+  const submit = registerSubmit(services);
   const forwardFeature = registerPortForwards(services);
   const logs = logFeature.api;
   const forwards = forwardFeature.api;
-  registerCommands(context, commandList({ services, logs: logFeature.logs, forwards: forwardFeature.forwards }));
+  registerCommands(context, commandList({ services, history, jobs, resources, submit, logs: logFeature.logs, forwards: forwardFeature.forwards }));
   // Features that still register their own commands (to move into commands/index.ts).
   let terminals: SlurmWorkbenchApi['terminals'];
   let remoteFiles: SlurmWorkbenchApi['remoteFiles'];
-  const features: ((services: Services) => void)[] = [registerJobCommands(history), registerProfileCommands, registerResources, registerSubmit, registerOnboarding, registerWorkflows, (s) => void (terminals = registerTerminals(s)), (s) => void (remoteFiles = registerRemoteFiles(s))];
+  const features: ((services: Services) => void)[] = [registerWorkflows, (s) => void (terminals = registerTerminals(s)), (s) => void (remoteFiles = registerRemoteFiles(s))];
   for (const register of features) register(services);
   // A job's item offers Stop Following / Stop Watching only while that is the case.
   tree.setMarks((cluster, jobId) => ({

@@ -6,20 +6,46 @@
  * commands back. Building the list creates closures only: nothing here loads, reads or connects.
  */
 import * as vscode from 'vscode';
+import type { JobHistory } from '../session/jobHistory';
 import type { LogsController } from '../vscode/logFeature';
 import type { PortForwards } from '../vscode/portForwardFeature';
 import type { Services } from '../vscode/services';
 import { addProfileCommand } from './addProfile';
+import { cancelJobsCommand } from './cancelJobs';
+import { cancelWaitCommand } from './cancelWait';
+import { copyJobIdCommand } from './copyJobId';
+import { clearFilterCommand, filterJobsCommand } from './filterJobs';
 import { followLogCommand } from './followLog';
 import { forwardPortCommand } from './forwardPort';
 import { listForwardsCommand } from './listForwards';
 import { openForwardedLinkCommand } from './openForwardedLink';
 import { openJobFolderCommand } from './openJobFolder';
 import { openLogCommand } from './openLog';
+import { openSampleCommand } from './openSample';
 import { openSettingsCommand } from './openSettings';
+import { previewSubmitCommand, type SubmitPreviewProvider } from './submitPreview';
+import { connectCommand, editProfileCommand, removeProfileCommand, testConnectionCommand } from './profileCommands';
 import { refreshCommand } from './refresh';
+import type { ResourcesFeature } from './resourcesFeature';
+import { resourcesRefreshCommand } from './resourcesRefresh';
+import { resourcesShowUtilisationCommand } from './resourcesShowUtilisation';
+import { resubmitJobCommand } from './resubmitJob';
+import { revealJobCommand } from './revealJob';
+import { scontrolJobActionCommand } from './scontrolJobAction';
+import { setNotificationWebhookCommand } from './setNotificationWebhook';
+import { setupBundledClusterCommand } from './setupBundledCluster';
+import { showEfficiencyCommand } from './showEfficiency';
+import { refreshJobDetailsCommand, showJobDetailsCommand } from './showJobDetails';
+import { showJobHistoryCommand } from './showJobHistory';
 import { showLogCommand } from './showLog';
 import { stopFollowingCommand } from './stopFollowing';
+import { submitAfterCommand } from './submitAfter';
+import { checkSubmitCommand } from './submitCheck';
+import { submitScriptCommand, submitWithOptionsCommand } from './submitScript';
+import type { JobsFeature } from './jobsFeature';
+import { waitForResourcesCommand } from './waitForResources';
+import { watchJobCommand } from './watchJob';
+import { whyPendingCommand } from './whyPending';
 
 /** A command's handler as VS Code calls it: with the arguments of the menu or the caller. */
 export type CommandHandler = (...args: never[]) => unknown;
@@ -28,19 +54,58 @@ export type CommandEntry = readonly [id: string, handler: CommandHandler];
 /** What the handlers are built from: the services, and the features built before the commands. */
 export interface CommandDeps {
   services: Services;
+  history: JobHistory;
+  jobs: JobsFeature;
+  resources: ResourcesFeature;
+  submit: { preview: SubmitPreviewProvider };
   logs: LogsController;
   forwards: PortForwards;
 }
 
-/** Every command in the list, in the order of the Command Palette's categories. */
-export function commandList({ services, logs, forwards }: CommandDeps): CommandEntry[] {
+/** Every command in the list, grouped by feature. */
+export function commandList({ services, history, jobs, resources, submit, logs, forwards }: CommandDeps): CommandEntry[] {
   const { registry } = services;
   return [
-    // Jobs view and general
+    // General
     ['slurm.refresh', refreshCommand(registry)],
-    ['slurm.addProfile', addProfileCommand(services.configuration)],
     ['slurm.openSettings', openSettingsCommand()],
     ['slurm.showLog', showLogCommand(services.channel)],
+    // Profiles
+    ['slurm.addProfile', addProfileCommand(services.configuration)],
+    ['slurm.testConnection', testConnectionCommand(services)],
+    ['slurm.connect', connectCommand(services, true)],
+    ['slurm.disconnect', connectCommand(services, false)],
+    ['slurm.editProfile', editProfileCommand()],
+    ['slurm.removeProfile', removeProfileCommand(services)],
+    // Jobs
+    ['slurm.cancelJob', cancelJobsCommand(services)],
+    ['slurm.holdJob', scontrolJobActionCommand(services, 'hold')],
+    ['slurm.releaseJob', scontrolJobActionCommand(services, 'release')],
+    ['slurm.requeueJob', scontrolJobActionCommand(services, 'requeue')],
+    ['slurm.showJobDetails', showJobDetailsCommand(services)],
+    ['slurm.refreshJobDetails', refreshJobDetailsCommand(jobs.details)],
+    ['slurm.copyJobId', copyJobIdCommand(services)],
+    ['slurm.resubmitJob', resubmitJobCommand(services)],
+    ['slurm.revealJob', revealJobCommand(services)],
+    ['slurm.filterJobs', filterJobsCommand(services)],
+    ['slurm.clearFilter', clearFilterCommand(services)],
+    ['slurm.whyPending', whyPendingCommand(services)],
+    ['slurm.showEfficiency', showEfficiencyCommand(services)],
+    ['slurm.showJobHistory', showJobHistoryCommand(services)],
+    ['slurm.watchJob', watchJobCommand(services, history, true)],
+    ['slurm.unwatchJob', watchJobCommand(services, history, false)],
+    ['slurm.notifications.setWebhook', setNotificationWebhookCommand(services.context.secrets)],
+    // Submit
+    ['slurm.submit', submitScriptCommand(services)],
+    ['slurm.submitWithOptions', submitWithOptionsCommand(services)],
+    ['slurm.submitAfter', submitAfterCommand(services)],
+    ['slurm.checkSubmit', checkSubmitCommand(services)],
+    ['slurm.previewSubmit', previewSubmitCommand(services, submit.preview)],
+    // Resources
+    ['slurm.resources.refresh', resourcesRefreshCommand(resources.monitor)],
+    ['slurm.resources.showUtilisation', resourcesShowUtilisationCommand(resources.panel)],
+    ['slurm.resources.waitFor', waitForResourcesCommand(resources.monitor, resources.watches, services.context.secrets)],
+    ['slurm.resources.cancelWait', cancelWaitCommand(resources.watches)],
     // Logs
     ['slurm.followLog', followLogCommand(logs, registry)],
     ['slurm.openStdout', openLogCommand(logs, registry, 'stdout')],
@@ -52,6 +117,9 @@ export function commandList({ services, logs, forwards }: CommandDeps): CommandE
     ['slurm.openForwardedLink', openForwardedLinkCommand(forwards)],
     // Remote files
     ['slurm.openJobFolder', openJobFolderCommand(services)],
+    // Onboarding (the walkthrough)
+    ['slurm.openSample', openSampleCommand(services)],
+    ['slurm.setupBundledCluster', setupBundledClusterCommand(services)],
   ];
 }
 

@@ -1,7 +1,7 @@
 /**
- * The Resources feature, registered from extension.ts's `features` list: the `slurm.resources`
- * view, the utilisation panel, the wait-for-resources watches (notification + optional webhook)
- * and their commands. One resources poller per cluster, on the transport its session owns.
+ * The Resources feature, built by extension.ts: the `slurm.resources` view, the utilisation panel,
+ * the wait-for-resources watches (notification + optional webhook); their commands are in
+ * commands/index.ts. One resources poller per cluster, on the transport its session owns.
  */
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
@@ -17,12 +17,16 @@ import { postWebhook } from '../core/webhook';
 import type { Services } from '../vscode/services';
 import { UtilisationPanel } from '../vscode/utilisationPanel';
 import { ResourcesTreeProvider } from '../views/resourcesTree';
-import { cancelWaitCommand } from './cancelWait';
-import { resourcesRefreshCommand } from './resourcesRefresh';
-import { resourcesShowUtilisationCommand } from './resourcesShowUtilisation';
-import { WEBHOOK_SECRET_KEY, waitForResourcesCommand } from './waitForResources';
+import { WEBHOOK_SECRET_KEY } from './waitForResources';
 
-export function registerResources(services: Services): void {
+/** What the resources commands (commands/index.ts) act on. */
+export interface ResourcesFeature {
+  monitor: ResourcesMonitor;
+  watches: WatchRegistry;
+  panel: UtilisationPanel;
+}
+
+export function registerResources(services: Services): ResourcesFeature {
   const { context, registry } = services;
   const readSettings = () => sectionOf(services.settings(), 'resources');
 
@@ -64,14 +68,7 @@ export function registerResources(services: Services): void {
       if (jobsTookOrFreedResources(events)) monitor.refreshIfActive(cluster);
     }),
   );
-
-  const commands: [string, (...args: never[]) => unknown][] = [
-    ['slurm.resources.refresh', resourcesRefreshCommand(monitor)],
-    ['slurm.resources.showUtilisation', resourcesShowUtilisationCommand(panel)],
-    ['slurm.resources.waitFor', waitForResourcesCommand(monitor, watches, context.secrets)],
-    ['slurm.resources.cancelWait', cancelWaitCommand(watches)],
-  ];
-  for (const [id, handler] of commands) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  return { monitor, watches, panel };
 }
 
 async function announce({ watch, result, resources }: WatchFired, secrets: vscode.SecretStorage, panel: UtilisationPanel): Promise<void> {
