@@ -5,7 +5,7 @@
 // that registers commands on its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { readRawManifest, repoRoot } from './packageManifest';
 
@@ -33,7 +33,7 @@ test('commands/index.ts lists each command once, and each is contributed in pack
 });
 
 test('every contributed command is in the list, or registered by a feature not yet moved into it', () => {
-  const elsewhere = Object.keys(STILL_REGISTERING).map(read).join('\n');
+  const elsewhere = Object.keys(STILL_REGISTERING).filter((f) => existsSync(join(repoRoot, f))).map(read).join('\n');
   // runWorkflow.ts registers its step commands from a template: slurm.workflow.step.${action}.
   const missing = contributed.filter((id) => !listed.includes(id) && !elsewhere.includes(`'${id}'`) && !(id.startsWith('slurm.workflow.step.') && elsewhere.includes('slurm.workflow.step.${')));
   assert.deepEqual(missing, [], 'contributed commands that nothing registers');
