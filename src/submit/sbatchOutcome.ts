@@ -65,7 +65,8 @@ export function markerSqueueCall(identity: SubmitIdentity): SlurmCall<number[]> 
   return {
     name: 'squeue (job marker)',
     // JobID is an array task's own id; sbatch printed the array's (ArrayJobID) or het leader's (HetJobID).
-    argv: ['squeue', '--me', '--noheader', '--states=all', '-O', `JobID:${FIELD_SEP},ArrayJobID:${FIELD_SEP},HetJobID:${FIELD_SEP},Command:${FIELD_SEP},Comment:${RECORD_END}`],
+    // --all: the job may have gone to a Hidden partition, which squeue otherwise leaves out.
+    argv: ['squeue', '--me', '--all', '--noheader', '--states=all', '-O', `JobID:${FIELD_SEP},ArrayJobID:${FIELD_SEP},HetJobID:${FIELD_SEP},Command:${FIELD_SEP},Comment:${RECORD_END}`],
     parse: ({ stdout }) => parseMarkerSqueue(stdout, identity),
   };
 }
