@@ -268,8 +268,8 @@ job_from_dev() { in_dev bash test/bed/docker-job.sh; }
 # login variants, the no-accounting and rate-limited controllers) or no cluster at all (the
 # in-process keyboard-interactive server); they run in the integration stage.
 DEV_SUITES=(cluster connection-test devcontainer-roles jobs-lifecycle jobs-session jobs-outage
-  logs-follow logs-resilience resources-model slurm-zoo submit-check submit-outcome submit-remote
-  submit-sync transport-auth transport-hostkey transport-resilience)
+  logs-follow logs-resilience pending-reasons-limits resources-model slurm-zoo submit-check
+  submit-outcome submit-remote submit-sync transport-auth transport-hostkey transport-resilience)
 integration_in_dev() {
   local files=() s
   for s in "${DEV_SUITES[@]}"; do
