@@ -42,11 +42,15 @@ export function timeLeft(job: Pick<JobRow, 'elapsed' | 'timeLimit'>): string | u
   return formatSeconds(limit - used);
 }
 
-/** The Jobs view's words for an interactive session: `interactive · 42:10 left`, or `interactive · limit 1:00:00` while it waits. */
-export function interactiveWords(job: Pick<JobRow, 'state' | 'elapsed' | 'timeLimit'>, running: boolean): string {
+/**
+ * The Jobs view's words for an interactive session, after its state: `42:10 left` while it runs,
+ * `limit 1:00:00` while it waits. The label already says "interactive" (the job's name), and the
+ * default sidebar width cuts a longer description (seen in the extension test's screenshot).
+ */
+export function interactiveWords(job: Pick<JobRow, 'state' | 'elapsed' | 'timeLimit'>, running: boolean): string | undefined {
   if (running) {
     const left = timeLeft(job);
-    return left !== undefined ? `interactive · ${left} left` : 'interactive';
+    return left !== undefined ? `${left} left` : undefined;
   }
-  return job.timeLimit ? `interactive · limit ${job.timeLimit}` : 'interactive';
+  return job.timeLimit ? `limit ${job.timeLimit}` : undefined;
 }

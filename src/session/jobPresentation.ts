@@ -114,9 +114,10 @@ export function timeUsedBar(elapsed: string, timeLimit: string): string | undefi
 export function jobDescription(job: JobRow): string {
   const parts: string[] = [job.state];
   const group = stateLook(job.state).group;
-  // An interactive session says so, with the time it has left (its limit is what ends it when forgotten).
+  // An interactive session shows the time it has left (its limit is what ends it when forgotten); its label already says "interactive".
   if (isInteractiveJob(job) && group !== 'finished') {
-    parts.push(interactiveWords(job, group === 'running'));
+    const words = interactiveWords(job, group === 'running');
+    if (words) parts.push(words);
     if (group === 'pending' && job.reason && job.reason !== 'None') parts.push(job.reason);
     return parts.join(' · ');
   }

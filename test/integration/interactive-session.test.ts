@@ -46,7 +46,7 @@ function interactiveTests(bed: Bed): void {
     const heard: string[] = [];
     const row = await waitUntilRunning(session, jobId, { onWaiting: (r) => heard.push(waitingWords(r)) });
     assert.ok(row.nodes, 'a running session names its node');
-    assert.match(jobDescription(row), /^RUNNING · interactive · \d+:\d\d left$/);
+    assert.match(jobDescription(row), /^RUNNING · \d+:\d\d left$/);
 
     const line = await squeue(jobId);
     assert.equal(line, `${jobId}|${INTERACTIVE_JOB_NAME}|RUNNING|5:00|${row.nodes}|`, 'squeue lists the session under its name, with its limit, on its node');

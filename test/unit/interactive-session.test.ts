@@ -71,10 +71,11 @@ test('the Jobs view shows a session as interactive with the time it has left, an
   assert.equal(timeLeft(running), '42:10');
   assert.equal(timeLeft(row({ elapsed: '1-00:00:00', timeLimit: '2-00:00:00' })), '1-00:00:00');
   assert.equal(timeLeft(row({ elapsed: '5:00', timeLimit: 'UNLIMITED' })), undefined);
-  assert.equal(jobDescription(running), 'RUNNING · interactive · 42:10 left');
-  assert.equal(jobDescription(row({ reason: 'Resources', timeLimit: '30:00' })), 'PENDING · interactive · limit 30:00 · Resources');
+  assert.equal(jobDescription(running), 'RUNNING · 42:10 left');
+  assert.equal(jobDescription(row({ reason: 'Resources', timeLimit: '30:00' })), 'PENDING · limit 30:00 · Resources');
   assert.equal(jobDescription(row({ state: 'CANCELLED', exitCode: '0:15' })), 'CANCELLED · exit 0:15');
-  assert.equal(interactiveWords(row({ state: 'RUNNING' }), true), 'interactive');
+  assert.equal(interactiveWords(row({ state: 'RUNNING' }), true), undefined);
+  assert.equal(jobDescription(row({ state: 'RUNNING' })), 'RUNNING');
   assert.match(jobContextValue(running), /^job:running cancellable hasLogs interactive$/);
   assert.doesNotMatch(jobContextValue(row({ name: 'train' })), /interactive/);
 });
