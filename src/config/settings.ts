@@ -48,6 +48,8 @@ export const SettingsSchema = lazySchema(() => z.object({
   'templates.folder': z.string().default(''),
   /** An interactive session's time limit until the user picks another (finite: it ends a forgotten session). */
   'interactive.defaultTimeLimit': z.string().trim().regex(/^(?:\d+|\d+:\d+|\d+:\d+:\d+|\d+-\d+|\d+-\d+:\d+|\d+-\d+:\d+:\d+)$/, 'a finite Slurm time limit such as 60, 1:00:00 or 1-00:00:00').default('1:00:00'),
+  /** Which files are workflows (CodeLens, diagnostics, menus): a glob over the workspace-relative path (workflow/filePattern.ts). */
+  'workflows.filePattern': z.string().trim().min(1).default('**/*.slurm.{yaml,yml}'),
 }));
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
@@ -58,7 +60,7 @@ export const SETTING_KEYS: readonly SettingKey[] = [
   'resources.pollIntervalSeconds', 'remoteFiles.maxFileSizeMB', 'remoteFiles.watchIntervalSeconds',
   'logs.maxFollowed', 'logs.stderr', 'logs.bigFileKb', 'logs.tailLines', 'logs.maxFinishedChannels',
   'submit.unsavedChanges', 'submit.followLog', 'submit.syncFolder', 'submit.syncExclude', 'submit.syncMaxFileMb', 'templates.folder',
-  'interactive.defaultTimeLimit',
+  'interactive.defaultTimeLimit', 'workflows.filePattern',
 ];
 
 export interface SettingsProblem {

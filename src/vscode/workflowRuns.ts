@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../core/disposable';
 import type { SessionRegistry } from '../session/sessionRegistry';
 import { parseStoredRuns, runKey, type RunStep, type WorkflowRun } from '../workflow/runRecord';
+import { stepActions, stepTone } from '../workflow/graphView';
 import { describeStepState, stepStateFromRows, summariseRun, type SeenState } from '../workflow/stepState';
 import { isFailedState } from '../workflow/retryPlan';
 
@@ -59,6 +60,21 @@ export class WorkflowRunsProvider extends Disposable implements vscode.TreeDataP
     return new Map(run.steps.map((s) => [s.name, this.stateOf(s)?.state]));
   }
 
+  /** States read from Slurm just now (Retry Failed): the view and the graph show them at once. */
+  takeFresh(seen: ReadonlyMap<number, SeenState>): void {
+    let any = false;
+    for (const [jobId, now] of seen) {
+      const before = this.seen[String(jobId)];
+      if (now.state !== before?.state || now.reason !== before?.reason) {
+        this.seen[String(jobId)] = now;
+        any = true;
+      }
+    }
+    if (!any) return;
+    void this.memento.update(SEEN_KEY, this.seen);
+    this.changed.fire(undefined);
+  }
+
   private takeStates(): void {
     let any = false;
     for (const run of this.runs) {
@@ -95,7 +111,9 @@ export class WorkflowRunsProvider extends Disposable implements vscode.TreeDataP
     item.description = `${node.step.jobId} · ${describeStepState(seen)}`;
     const deps = node.step.dependsOn.map((d) => (d.kind === 'afterok' ? d.step : `${d.step} (${d.kind})`)).join(', ');
     item.tooltip = `Job ${node.step.jobId} (${node.run.workflow}.${node.run.runId}.${node.step.name})${deps ? `\nWaits for: ${deps}` : ''}${node.step.previousJobIds.length ? `\nEarlier jobs: ${node.step.previousJobIds.join(', ')}` : ''}`;
-    item.contextValue = `workflowStep.${(seen?.state ?? 'unknown').toLowerCase()}`;
+    // `workflowStep.<state>` and, while the job has not ended, `.cancellable` (menus offer Cancel Step).
+    const cancellable = stepActions(node.step.jobId, stepTone(seen)).includes('cancelStep');
+    item.contextValue = `workflowStep.${(seen?.state.split(' ')[0] ?? 'unknown').toLowerCase()}${cancellable ? '.cancellable' : ''}`;
     item.iconPath = new vscode.ThemeIcon(stepIcon(seen));
     return item;
   }

@@ -3,13 +3,16 @@
 // failing middle step leaves its downstream pending with DependencyNeverSatisfied, and Retry Failed
 // after fixing the script cancels those and completes the run; a step sbatch refuses leaves nothing
 // queued and no run folder (all or nothing); a cycle or an unknown step is refused before anything
-// is submitted. Only our own jobs (by id and by our run's job names) are looked at and cancelled.
+// is submitted; Retry Failed's fresh states are one squeue for the run (one sacct only for jobs
+// slurmctld forgot). Only our own jobs (by id and by our run's job names) are looked at and cancelled.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseWorkflow } from '../../src/workflow/parse';
+import { listJobRowsByIds } from '../../src/session/slurmJobLister';
+import { freshStepStates } from '../../src/workflow/freshStates';
 import { jobNameFor } from '../../src/workflow/plan';
 import { retryFailed, startRun, WorkflowSubmitError } from '../../src/workflow/runner';
 import type { WorkflowRun } from '../../src/workflow/runRecord';
@@ -121,8 +124,12 @@ function workflowTests(bed: Bed): void {
     await until('eval to pend with DependencyNeverSatisfied', () => queued(bed, id('eval')), (s) => s === 'PENDING DependencyNeverSatisfied');
     assert.match(await queued(bed, id('report')), /^PENDING (Dependency|DependencyNeverSatisfied)$/);
 
-    const states = new Map([['prep', 'COMPLETED'], ['train-a', 'FAILED'], ['train-b', 'COMPLETED'], ['eval', 'PENDING'], ['report', 'PENDING']]);
-    const retried = await retryFailed(transport, { run, workflow, scriptTexts: new Map([['train.sh', fixed]]), states }, options);
+    // Retry Failed plans on Slurm's answer now: one squeue for the whole run, no sacct (slurmctld still knows every job).
+    const fresh = await freshStepStates(transport, run, options);
+    assert.deepEqual(fresh.calls, ['squeue']);
+    assert.deepEqual(Object.fromEntries(fresh.states), { prep: 'COMPLETED', 'train-a': 'FAILED', 'train-b': 'COMPLETED', eval: 'PENDING', report: 'PENDING' });
+    assert.equal(fresh.seen.get(id('eval'))?.reason, 'DependencyNeverSatisfied');
+    const retried = await retryFailed(transport, { run, workflow, scriptTexts: new Map([['train.sh', fixed]]), states: fresh.states }, options);
     remember(retried);
     assert.equal(id('prep', retried), id('prep'), 'a completed step is not submitted again');
     assert.equal(id('train-b', retried), id('train-b'));
@@ -133,6 +140,13 @@ function workflowTests(bed: Bed): void {
     }
     assert.match(await finalState(bed, id('eval')), /^CANCELLED/, 'the old eval, waiting for ever, was cancelled');
     assert.match(await finalState(bed, id('report')), /^CANCELLED/);
+  });
+
+  it('fresh states for jobs slurmctld does not know are asked of accounting in one sacct, not per job', async () => {
+    // Ids far beyond the bed's counter: no job has them, so squeue lists none and sacct is asked once for both.
+    const { rows, calls } = await listJobRowsByIds(transport, ['99999991', '99999992'], options);
+    assert.deepEqual(calls, ['squeue', 'sacct']);
+    assert.deepEqual(rows, []);
   });
 
   it('a step sbatch refuses: the steps already submitted are cancelled before they start, the run folder is removed', async () => {
