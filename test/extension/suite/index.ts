@@ -26,6 +26,7 @@ const testFiles: ReadonlyArray<() => Promise<unknown>> = [
   () => import('./forward.test.js'),
   () => import('./workflow.test.js'),
   () => import('./terminal.test.js'),
+  () => import('./interactive.test.js'),
   () => import('./remoteFs.test.js'),
 ];
 
@@ -61,7 +62,8 @@ function indent(text: string): string {
 }
 
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: ResultsFileReporter });
+  // SLURM_WB_TEST_GREP=Workflows runs only the tests whose full title matches (a developer's run of one suite; unset: all).
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: ResultsFileReporter, ...(process.env.SLURM_WB_TEST_GREP ? { grep: process.env.SLURM_WB_TEST_GREP } : {}) });
   // What `mocha.loadFiles` does per file: install suite()/test() as globals before the file loads.
   mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, 'bundled', mocha);
   try {
