@@ -10,8 +10,6 @@
  * tell the user. VS Code-free.
  */
 
-export const CODE_RUNNING_FIELDS = ['prelude', 'kind: "local"', 'identityFile', 'knownHostsFile', 'python'] as const;
-
 /** The fields of one raw profile (as written in settings) that run code or pick credentials. */
 export function codeRunningFields(item: unknown): string[] {
   if (typeof item !== 'object' || item === null) return [];

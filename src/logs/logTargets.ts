@@ -31,11 +31,6 @@ export function targetFromRow(profileName: string, row: JobRow): ResolvedTarget 
   };
 }
 
-/** True for a row that stands for several array tasks (`123_[2-5%2]`) or an array's master id. */
-export function isArrayGroup(row: Pick<JobRow, 'id' | 'arrayJobId'>): boolean {
-  return row.id.includes('[');
-}
-
 export async function resolveTargets(
   transport: Transport,
   ctx: ClusterContext,

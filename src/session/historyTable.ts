@@ -17,8 +17,6 @@ import { jobEfficiency } from './efficiency';
 export const STATE_GROUPS = ['completed', 'failed', 'cancelled', 'timeout'] as const;
 export type StateGroup = (typeof STATE_GROUPS)[number];
 
-export const STATE_GROUP_LABELS: Record<StateGroup, string> = { completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled', timeout: 'Timed out' };
-
 /** Everything that is not COMPLETED, CANCELLED-like or TIMEOUT went wrong: failed. */
 export function stateGroup(state: string): StateGroup {
   switch (state) {

@@ -4,7 +4,7 @@
  */
 import { logger } from '../core/logger';
 import { probeCluster, runAccountingCall, runCall, sacctCall, squeueCall, untestedVersionWarning, type ClusterContext } from '../slurm';
-import { rowFromController, rowFromSacct, rowFromSqueue } from './jobTracker';
+import { rowFromController, rowFromSacct } from './jobTracker';
 import type { Transport } from '../transport/types';
 import type { JobRow } from './jobRow';
 
@@ -24,12 +24,6 @@ export function clusterContext(transport: Transport, options: { signal?: AbortSi
     ctx.catch(() => contexts.delete(transport));
   }
   return ctx;
-}
-
-export async function listJobRows(transport: Transport, options: { signal?: AbortSignal; timeoutMs?: number }): Promise<JobRow[]> {
-  const ctx = await clusterContext(transport, options);
-  const jobs = await runCall(transport, squeueCall(ctx), options);
-  return jobs.map(rowFromSqueue);
 }
 
 /**

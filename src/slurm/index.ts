@@ -10,9 +10,9 @@ export { describeSbatchEnvironment, probeCluster, sbatchEnvironmentCall, utcOffs
 export type { SlurmVersion, SlurmFeatures, VersionDifference } from './version';
 export { versionCall, parseSlurmVersion, featuresOf, atLeast, compareVersions, untestedVersionWarning, TESTED_RELEASES, VERSION_DIFFERENCES } from './version';
 export type { JobId, TaskRange } from './jobId';
-export { parseJobId, parseTaskExpression, taskCount, familyId } from './jobId';
+export { parseJobId, parseTaskExpression, taskCount } from './jobId';
 export type { JobState, JobPhase, KnownJobState } from './jobState';
-export { parseJobState, JOB_STATES, isKnownState } from './jobState';
+export { parseJobState, JOB_STATES } from './jobState';
 export type { Duration } from './duration';
 export { parseDuration, formatDuration, durationSeconds } from './duration';
 export type { ExitCode } from './exitCode';

@@ -95,19 +95,6 @@ export function taskCount(ranges: readonly TaskRange[]): number {
   return ranges.reduce((n, r) => n + Math.floor((r.to - r.from) / r.step) + 1, 0);
 }
 
-/** The array/het "family" id a row belongs to: 123 for 123, 123_4, 123_[..], 123+0. */
-export function familyId(id: JobId): number {
-  switch (id.kind) {
-    case 'job':
-      return id.jobId;
-    case 'arrayTask':
-    case 'arrayTasks':
-      return id.arrayJobId;
-    case 'hetComponent':
-      return id.hetJobId;
-  }
-}
-
 /** Validates an id that we are about to put in argv (no shell needed, but no garbage either). */
 export function assertJobIdArg(id: string): string {
   if (!ID_RE.test(id)) throw new SlurmArgumentError(`${JSON.stringify(id)} is not a Slurm job id.`, 'Job ids look like 123, 123_4 or 123+0.');

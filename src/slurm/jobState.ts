@@ -78,7 +78,3 @@ function computeState(raw: string): JobState {
   const base: JobState = { name, known, phase, raw };
   return Object.freeze(by ? { ...base, byUid: Number(by[2]) } : base);
 }
-
-export function isKnownState(name: string): name is KnownJobState {
-  return name in JOB_STATES;
-}

@@ -17,7 +17,7 @@
  * prefilled file value, is not passed at all.
  */
 import { formatDirectiveValue } from '../slurm/directiveFormat';
-import { answersFromOptions, type SubmitAnswers } from './answers';
+import { answersFromOptions } from './answers';
 
 export type AskMode = 'missing' | 'all';
 
@@ -72,11 +72,6 @@ export function answersToPass(fileOptions: ReadonlyMap<string, string | undefine
     out[field] = value;
   }
   return out;
-}
-
-/** Fields of `answers` the user changed from what the file says (for messages). */
-export function changedFields(fileOptions: ReadonlyMap<string, string | undefined>, answers: SubmitAnswers): (keyof SubmitAnswers)[] {
-  return Object.keys(answersToPass(fileOptions, answers as Record<string, unknown>)) as (keyof SubmitAnswers)[];
 }
 
 /**

@@ -10,7 +10,7 @@ import { quoteArg } from '../core/shellQuote';
 import { sbatchArgv, type SbatchOptions } from '../slurm/sbatch';
 import { isCommandLine } from '../submit/directives';
 import type { UploadFile } from '../submit/compose';
-import { DEPENDENCY_KINDS, type Dependency, type DependencyKind, type Workflow, type WorkflowStep } from './schema';
+import { DEPENDENCY_KINDS, type Dependency, type DependencyKind, type WorkflowStep } from './schema';
 
 /** `k3x9q2`: short enough for squeue's name column, random enough not to meet another run's. */
 export function newRunId(random = randomBytes(6)): string {
@@ -156,9 +156,4 @@ export function stepSbatchOptions(input: StepSubmitInput): SbatchOptions {
 
 export function stepSbatchArgv(input: StepSubmitInput): string[] {
   return sbatchArgv(stepSbatchOptions(input));
-}
-
-/** Every file the run uploads, by step. */
-export function runFiles(workflow: Workflow, runId: string, scriptTexts: ReadonlyMap<string, string>): UploadFile[] {
-  return workflow.steps.flatMap((step) => stepFiles({ workflow: workflow.name, runId, step, ...(step.script !== undefined ? { scriptText: scriptTexts.get(step.script) } : {}) }));
 }

@@ -235,8 +235,3 @@ export async function retryFailed(transport: Transport, req: RetryRequest, optio
 export async function cancelRun(transport: Transport, run: WorkflowRun, options: RunOptions): Promise<void> {
   await runCall(transport, scancelCall(run.steps.map((s) => String(s.jobId))), options);
 }
-
-/** Removes the run's remote folder (its scripts and logs). */
-export async function removeRunFolder(transport: Transport, run: WorkflowRun, options: RunOptions): Promise<void> {
-  await transport.remove(run.remoteDir, options);
-}

@@ -22,7 +22,6 @@ export const ARRAY_PATTERN = /^\d+(?:-\d+(?::\d+)?)?(?:,\d+(?:-\d+(?::\d+)?)?)*(
 export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The submit form's resource fields (submit/submitFormModel.ts FORM_FIELDS) minus the job name, which the run sets. */
-export const RESOURCE_FIELDS = ['partition', 'time', 'cpusPerTask', 'mem', 'gpus'] as const;
 export const ResourcesSchema = lazySchema(() => SubmitAnswersSchema.pick({ partition: true, time: true, cpusPerTask: true, mem: true, gpus: true }).strict());
 export type StepResources = z.infer<typeof ResourcesSchema>;
 
@@ -58,7 +57,6 @@ export const WorkflowSchema = lazySchema(() => z
   })
   .strict());
 
-export type WorkflowFile = z.infer<typeof WorkflowSchema>;
 export type WorkflowStepInput = z.infer<typeof StepSchema>;
 
 export interface Dependency {

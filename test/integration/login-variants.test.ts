@@ -15,8 +15,10 @@ import { JobLogFollower } from '../../src/logs/jobLogFollower';
 import { JobStatusWatcher, slurmJobStatusLookup } from '../../src/logs/jobStatus';
 import { resolveTargets } from '../../src/logs/logTargets';
 import { TailMux } from '../../src/logs/tailMux';
-import { clusterContext, listJobRows } from '../../src/session/slurmJobLister';
+import { rowFromSqueue } from '../../src/session/jobTracker';
+import { clusterContext } from '../../src/session/slurmJobLister';
 import { runCall, scancelCall } from '../../src/slurm';
+import { SqueueListingCache } from '../../src/slurm/squeueListing';
 import { composeJob } from '../../src/submit/compose';
 import { submitRemote } from '../../src/submit/remoteSubmit';
 import { loadTemplates, type HeaderTemplate } from '../../src/templates/templateStore';
@@ -27,6 +29,11 @@ import { RecordingSink } from './logs-support';
 import { asRoot, asUser, hostPath, readLoginVariants, rootFinalState, rootSqueueIds, sbatchAs, variantBed, type LoginVariant, type LoginVariants } from './loginVariants';
 
 const opts = { timeoutMs: 20_000 };
+
+/** One poll's listing, the way the Jobs view's tracker reads it (one squeue through the listing cache). */
+async function pollRows(t: Transport) {
+  return (await runCall(t, new SqueueListingCache(rowFromSqueue).call(await clusterContext(t, opts)), opts)).rows;
+}
 const perTest = { timeout: 60_000 };
 const followBudgetMs = 40_000;
 
@@ -106,7 +113,7 @@ function variantTests(bed: Bed, lv: LoginVariants, v: LoginVariant): void {
       // file uses the same variant users): what root saw before AND after must be listed, and
       // nothing root saw neither before NOR after.
       const before = await rootSqueueIds(lv, v.user);
-      const rows = await listJobRows(transport, opts);
+      const rows = await pollRows(transport);
       const afterIds = await rootSqueueIds(lv, v.user);
       const listed = rows.map((r) => r.id).sort();
       for (const id of held) assert.ok(listed.includes(id), `held job ${id} listed; got ${listed.join(' ')}`);
@@ -180,7 +187,7 @@ function variantTests(bed: Bed, lv: LoginVariants, v: LoginVariant): void {
         const job = await composeJob({ fileName: 'par.sh', text: '#!/bin/sh\necho parallel submit\n', languageId: 'shellscript', template: await defaultTemplate(), answers: { jobName: 'lv par submit', time: '2' } });
         // allSettled: whatever fails, every part has finished before the connection is closed.
         const settled = await Promise.allSettled([
-          listJobRows(t, opts),
+          pollRows(t),
           submitRemote(t, { remoteRoot: `~/${remoteRootName}`, files: job.files, scriptName: job.scriptName, label: 'par' }, opts),
           followToEnd(t, tails, watcher, a),
           followToEnd(t, tails, watcher, b),
@@ -189,7 +196,7 @@ function variantTests(bed: Bed, lv: LoginVariants, v: LoginVariant): void {
         const failed = settled.flatMap((r, k) => (r.status === 'rejected' ? [`${['poll', 'submit', 'follow a', 'follow b'][k]}: ${String(r.reason)}`] : []));
         assert.deepEqual(failed, [], 'every part succeeded');
         const [rows, submitted, fa, fb] = settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
-          Awaited<ReturnType<typeof listJobRows>>,
+          Awaited<ReturnType<typeof pollRows>>,
           Awaited<ReturnType<typeof submitRemote>>,
           Awaited<ReturnType<typeof followToEnd>>,
           Awaited<ReturnType<typeof followToEnd>>,
