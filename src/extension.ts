@@ -26,8 +26,8 @@ import type { Services } from './vscode/services';
 import { JobsStatusBar } from './views/statusBar';
 import { registerJobsFeature } from './commands/jobsFeature';
 import { registerSubmit } from './commands/submitFeature';
-import { registerWorkflows } from './commands/runWorkflow';
-import { registerTerminals } from './commands/registerTerminalCommands';
+import { registerWorkflows } from './commands/workflowsFeature';
+import { registerTerminals } from './commands/terminalsFeature';
 import { JobHistory } from './session/jobHistory';
 import { EfficiencyMemory } from './session/efficiency';
 import { SubmitForms } from './vscode/submitFormPanel';
@@ -111,14 +111,12 @@ export function activate(context: vscode.ExtensionContext, load?: BundleLoad): S
   const logFeature = registerLogs(services);
   const submit = registerSubmit(services);
   const forwardFeature = registerPortForwards(services);
+  const workflows = registerWorkflows(services);
+  const terminals = registerTerminals(services);
+  const remoteFiles = registerRemoteFiles(services);
   const logs = logFeature.api;
   const forwards = forwardFeature.api;
-  registerCommands(context, commandList({ services, history, jobs, resources, submit, logs: logFeature.logs, forwards: forwardFeature.forwards }));
-  // Features that still register their own commands (to move into commands/index.ts).
-  let terminals: SlurmWorkbenchApi['terminals'];
-  let remoteFiles: SlurmWorkbenchApi['remoteFiles'];
-  const features: ((services: Services) => void)[] = [registerWorkflows, (s) => void (terminals = registerTerminals(s)), (s) => void (remoteFiles = registerRemoteFiles(s))];
-  for (const register of features) register(services);
+  registerCommands(context, commandList({ services, history, jobs, resources, submit, logs: logFeature.logs, forwards: forwardFeature.forwards, workflows, terminals }));
   // A job's item offers Stop Following / Stop Watching only while that is the case.
   tree.setMarks((cluster, jobId) => ({
     followed: logs.followed().some((f) => f.profileName === cluster && (f.jobId === jobId || f.jobId.startsWith(`${jobId}_`))),
@@ -145,7 +143,7 @@ export function activate(context: vscode.ExtensionContext, load?: BundleLoad): S
     },
     logs,
     forwards,
-    terminals,
+    terminals: terminals.terminals,
     remoteFiles,
     jobsTreeItems: () => renderTree(tree),
     statusBarText: () => statusBar.text,

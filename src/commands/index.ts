@@ -1,7 +1,8 @@
 /**
  * The command list (issue 22, point 3): command id → handler, one flat list, registered in one
  * place. A handler is built by its command's own file (one command per file) from what it needs:
- * the services, or a feature's controller that activation built first (logs, forwards). Commands
+ * the services, or a feature's controller that activation built first (logs, forwards, workflows,
+ * terminals). Commands
  * sit above the features and vscode/ adapters (ARCHITECTURE.md), so no feature imports its
  * commands back. Building the list creates closures only: nothing here loads, reads or connects.
  */
@@ -13,24 +14,31 @@ import type { Services } from '../vscode/services';
 import { addProfileCommand } from './addProfile';
 import { cancelJobsCommand } from './cancelJobs';
 import { cancelWaitCommand } from './cancelWait';
+import { cancelWorkflowRunCommand } from './cancelWorkflowRun';
 import { copyJobIdCommand } from './copyJobId';
 import { clearFilterCommand, filterJobsCommand } from './filterJobs';
 import { followLogCommand } from './followLog';
+import { forgetWorkflowRunCommand } from './forgetWorkflowRun';
 import { forwardPortCommand } from './forwardPort';
 import { listForwardsCommand } from './listForwards';
 import { openForwardedLinkCommand } from './openForwardedLink';
 import { openJobFolderCommand } from './openJobFolder';
+import { openJobTerminalCommand } from './openJobTerminal';
 import { openLogCommand } from './openLog';
+import { openLoginTerminalCommand } from './openLoginTerminal';
 import { openSampleCommand } from './openSample';
 import { openSettingsCommand } from './openSettings';
 import { previewSubmitCommand, type SubmitPreviewProvider } from './submitPreview';
 import { connectCommand, editProfileCommand, removeProfileCommand, testConnectionCommand } from './profileCommands';
 import { refreshCommand } from './refresh';
+import { reopenInteractiveTerminalCommand } from './reopenInteractiveTerminal';
 import type { ResourcesFeature } from './resourcesFeature';
 import { resourcesRefreshCommand } from './resourcesRefresh';
 import { resourcesShowUtilisationCommand } from './resourcesShowUtilisation';
 import { resubmitJobCommand } from './resubmitJob';
+import { retryFailedStepsCommand } from './retryFailedSteps';
 import { revealJobCommand } from './revealJob';
+import { runWorkflowCommand } from './runWorkflow';
 import { scontrolJobActionCommand } from './scontrolJobAction';
 import { setNotificationWebhookCommand } from './setNotificationWebhook';
 import { setupBundledClusterCommand } from './setupBundledCluster';
@@ -38,14 +46,19 @@ import { showEfficiencyCommand } from './showEfficiency';
 import { refreshJobDetailsCommand, showJobDetailsCommand } from './showJobDetails';
 import { showJobHistoryCommand } from './showJobHistory';
 import { showLogCommand } from './showLog';
+import { showWorkflowGraphCommand } from './showWorkflowGraph';
+import { startInteractiveSessionCommand } from './startInteractiveSession';
 import { stopFollowingCommand } from './stopFollowing';
 import { submitAfterCommand } from './submitAfter';
 import { checkSubmitCommand } from './submitCheck';
 import { submitScriptCommand, submitWithOptionsCommand } from './submitScript';
 import type { JobsFeature } from './jobsFeature';
+import type { TerminalsFeature } from './terminalsFeature';
 import { waitForResourcesCommand } from './waitForResources';
 import { watchJobCommand } from './watchJob';
 import { whyPendingCommand } from './whyPending';
+import type { WorkflowsFeature } from './workflowsFeature';
+import { workflowStepCommand } from './workflowStepAction';
 
 /** A command's handler as VS Code calls it: with the arguments of the menu or the caller. */
 export type CommandHandler = (...args: never[]) => unknown;
@@ -60,10 +73,12 @@ export interface CommandDeps {
   submit: { preview: SubmitPreviewProvider };
   logs: LogsController;
   forwards: PortForwards;
+  workflows: WorkflowsFeature;
+  terminals: TerminalsFeature;
 }
 
 /** Every command in the list, grouped by feature. */
-export function commandList({ services, history, jobs, resources, submit, logs, forwards }: CommandDeps): CommandEntry[] {
+export function commandList({ services, history, jobs, resources, submit, logs, forwards, workflows, terminals }: CommandDeps): CommandEntry[] {
   const { registry } = services;
   return [
     // General
@@ -115,6 +130,20 @@ export function commandList({ services, history, jobs, resources, submit, logs, 
     ['slurm.forwardPort', forwardPortCommand(services, forwards)],
     ['slurm.listForwards', listForwardsCommand(forwards)],
     ['slurm.openForwardedLink', openForwardedLinkCommand(forwards)],
+    // Terminals and interactive sessions (their shells are job terminals)
+    ['slurm.openLoginTerminal', openLoginTerminalCommand(services, terminals.terminals)],
+    ['slurm.openJobTerminal', openJobTerminalCommand(services, terminals.terminals)],
+    ['slurm.startInteractiveSession', startInteractiveSessionCommand(services, terminals.interactive)],
+    ['slurm.reopenInteractiveTerminal', reopenInteractiveTerminalCommand(services, terminals.interactive)],
+    // Workflows
+    ['slurm.runWorkflow', runWorkflowCommand(services, workflows)],
+    ['slurm.workflow.cancelRun', cancelWorkflowRunCommand(services)],
+    ['slurm.workflow.retryFailed', retryFailedStepsCommand(services, workflows.runs)],
+    ['slurm.workflow.showGraph', showWorkflowGraphCommand(workflows)],
+    ['slurm.workflow.step.showLog', workflowStepCommand('showLog')],
+    ['slurm.workflow.step.showDetails', workflowStepCommand('showDetails')],
+    ['slurm.workflow.step.cancelStep', workflowStepCommand('cancelStep')],
+    ['slurm.workflow.forgetRun', forgetWorkflowRunCommand(workflows.runs)],
     // Remote files
     ['slurm.openJobFolder', openJobFolderCommand(services)],
     // Onboarding (the walkthrough)

@@ -1,23 +1,19 @@
 /**
- * "Start Interactive Session…" (issue 19 point 3; palette, cluster item, Jobs view title) and
- * "Reopen Interactive Terminal" (a running interactive session's item). Asks for resources with the
- * submit form's fields and checks (a quick pick offering the last answers for this profile, then one
- * input per field when the user changes them), submits the placeholder job
+ * "Start Interactive Session…" (issue 19 point 3; palette, cluster item, Jobs view title). Asks for
+ * resources with the submit form's fields and checks (a quick pick offering the last answers for this
+ * profile, then one input per field when the user changes them), submits the placeholder job
  * (src/interactive/interactiveJob.ts says why a batch job and not salloc), waits with the pending
  * reason in plain words — Cancel ends the job —, then opens the terminal in it.
  */
 import * as vscode from 'vscode';
 import { CancelledError } from '../core/errors';
-import { describeAnswers, INTERACTIVE_FIELDS, isInteractiveJob, parseInteractiveAnswers, timeLimitProblem, type InteractiveAnswers } from '../interactive/interactiveJob';
+import { describeAnswers, INTERACTIVE_FIELDS, parseInteractiveAnswers, timeLimitProblem, type InteractiveAnswers } from '../interactive/interactiveJob';
 import { endInteractiveJob, submitInteractiveJob, waitingWords, waitUntilRunning } from '../interactive/interactiveSession';
 import type { ClusterSession } from '../session/clusterSession';
-import { stateLook } from '../session/jobPresentation';
 import { FIELD_TEXT, fieldError } from '../submit/submitFormModel';
-import type { ClusterTerminals } from '../vscode/clusterTerminal';
 import { showActionError } from '../vscode/errors';
-import { InteractiveTerminals, type OnTerminalClose } from '../vscode/interactiveTerminals';
+import type { InteractiveTerminals, OnTerminalClose } from '../vscode/interactiveTerminals';
 import type { Services } from '../vscode/services';
-import { resolveJobTargets } from './jobTargets';
 
 /** Scripted use (tests): skip the questions. */
 export interface StartInteractiveOptions {
@@ -171,29 +167,4 @@ async function endAfterCancel(session: ClusterSession, jobId: string, timeoutMs:
   } catch (err) {
     showActionError(`Cancelling interactive session job ${jobId} (it ends at its time limit; Cancel Job in the Jobs view ends it now)`, err);
   }
-}
-
-export function reopenInteractiveTerminalCommand(services: Services, sessions: InteractiveTerminals) {
-  return async (clicked?: unknown, _selected?: unknown, options: { onTerminalClose?: OnTerminalClose } = {}): Promise<vscode.Terminal | undefined> => {
-    const [target] = await resolveJobTargets(services.registry, clicked, undefined, { title: 'Reopen Interactive Terminal', accept: (j) => isInteractiveJob(j) && stateLook(j.state).group === 'running' });
-    const id = target?.ids[0];
-    if (!target || id === undefined) return undefined;
-    try {
-      return await vscode.window.withProgress({ location: { viewId: 'slurm.jobs' } }, () => sessions.openTerminal(target.session, id, options.onTerminalClose ?? 'ask'));
-    } catch (err) {
-      showActionError(`Reopening the terminal of interactive session ${id}`, err);
-      return undefined;
-    }
-  };
-}
-
-/** The feature: both commands over the window's cluster terminals; returns the sessions for the test API. */
-export function registerInteractiveSessions(services: Services, terminals: ClusterTerminals): InteractiveTerminals {
-  const sessions = new InteractiveTerminals(terminals, () => services.settings().commandTimeoutSeconds * 1000);
-  services.context.subscriptions.push(
-    sessions,
-    vscode.commands.registerCommand('slurm.startInteractiveSession', startInteractiveSessionCommand(services, sessions)),
-    vscode.commands.registerCommand('slurm.reopenInteractiveTerminal', reopenInteractiveTerminalCommand(services, sessions)),
-  );
-  return sessions;
 }
