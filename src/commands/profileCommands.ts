@@ -4,23 +4,12 @@
  */
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
-import type { ClusterSession } from '../session/clusterSession';
 import { testConnection } from '../session/connectionTest';
 import type { Services } from '../vscode/services';
 import type { SettingScope } from '../vscode/configuration';
 import { showActionError } from '../vscode/errors';
+import { pickSession } from './pickSession';
 
-async function pickSession(services: Services, arg: unknown, title: string): Promise<ClusterSession | undefined> {
-  const name = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && 'session' in arg ? (arg as { session: ClusterSession }).session.profileName : undefined;
-  if (name) return services.registry.get(name);
-  const sessions = services.registry.all();
-  if (sessions.length <= 1) return sessions[0];
-  const pick = await vscode.window.showQuickPick(
-    sessions.map((s) => ({ label: s.profileName, description: `${s.transport.label} · ${s.snapshot.connection.kind}`, s })),
-    { title },
-  );
-  return pick?.s;
-}
 
 export function testConnectionCommand(services: Services) {
   return async (arg?: unknown): Promise<string | undefined> => {

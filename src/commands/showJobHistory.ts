@@ -6,28 +6,17 @@
  * node with a session) and `{ window }`; returns the rows shown, or undefined when nothing was.
  */
 import * as vscode from 'vscode';
-import type { ClusterSession } from '../session/clusterSession';
 import { historyRows, type HistoryRow } from '../session/historyTable';
 import { clusterContext } from '../session/slurmJobLister';
 import { describeWindow, HISTORY_DAY_WINDOWS, loadHistory, parseHistoryWindow, type HistoryWindow } from '../slurm/historyCall';
 import { showActionError } from '../vscode/errors';
 import { HistoryPanel } from '../vscode/historyPanel';
 import type { Services } from '../vscode/services';
+import { pickSession } from './pickSession';
 
 /** A window of 13,000 jobs took 2 s (listing) and 7 s (usage with steps) on the 22.05 bed: allow more than one plain call. */
 const MIN_HISTORY_TIMEOUT_MS = 120_000;
 
-async function pickSession(services: Services, arg: unknown): Promise<ClusterSession | undefined> {
-  const name = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && 'session' in arg ? (arg as { session: ClusterSession }).session.profileName : undefined;
-  if (name) return services.registry.get(name);
-  const sessions = services.registry.all();
-  if (sessions.length <= 1) return sessions[0];
-  const pick = await vscode.window.showQuickPick(
-    sessions.map((s) => ({ label: s.profileName, description: s.transport.label, s })),
-    { title: 'Job History: which cluster?' },
-  );
-  return pick?.s;
-}
 
 async function pickWindow(): Promise<HistoryWindow | undefined> {
   const items: (vscode.QuickPickItem & { window?: HistoryWindow })[] = [
@@ -61,7 +50,7 @@ async function pickWindow(): Promise<HistoryWindow | undefined> {
 
 export function showJobHistoryCommand(services: Services) {
   return async (arg?: unknown, options?: { window?: unknown }): Promise<HistoryRow[] | undefined> => {
-    const session = await pickSession(services, arg);
+    const session = await pickSession(services, arg, 'Job History: which cluster?');
     if (!session) {
       if (services.registry.all().length === 0) void vscode.window.showInformationMessage('Job History: no cluster is configured. Add a cluster profile first.');
       return undefined;

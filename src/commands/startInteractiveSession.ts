@@ -14,6 +14,7 @@ import { FIELD_TEXT, fieldError } from '../submit/submitFormModel';
 import { showActionError } from '../vscode/errors';
 import type { InteractiveTerminals, OnTerminalClose } from '../vscode/interactiveTerminals';
 import type { Services } from '../vscode/services';
+import { pickSession } from './pickSession';
 
 /** Scripted use (tests): skip the questions. */
 export interface StartInteractiveOptions {
@@ -53,14 +54,6 @@ function defaultTimeLimit(services: Services): string {
   return typeof v === 'string' && timeLimitProblem(v) === undefined ? v.trim() : '1:00:00';
 }
 
-async function pickSession(services: Services, arg: unknown): Promise<ClusterSession | undefined> {
-  const name = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && 'session' in arg ? (arg as { session: ClusterSession }).session.profileName : undefined;
-  if (name) return services.registry.get(name);
-  const sessions = services.registry.all();
-  if (sessions.length <= 1) return sessions[0];
-  const pick = await vscode.window.showQuickPick(sessions.map((s) => ({ label: s.profileName, description: s.transport.label, s })), { title: 'Start Interactive Session: on which cluster?' });
-  return pick?.s;
-}
 
 /** The resources: the last answers offered as they are, or each field asked (prefilled) after "Change…". */
 async function askAnswers(profile: string, last: InteractiveAnswers | undefined, defaultTime: string): Promise<InteractiveAnswers | undefined> {
@@ -94,7 +87,7 @@ async function askAnswers(profile: string, last: InteractiveAnswers | undefined,
 
 export function startInteractiveSessionCommand(services: Services, sessions: InteractiveTerminals) {
   return async (arg?: unknown, options: StartInteractiveOptions = {}): Promise<StartedInteractiveSession | undefined> => {
-    const session = await pickSession(services, arg);
+    const session = await pickSession(services, arg, 'Start Interactive Session: on which cluster?');
     if (!session) {
       if (services.registry.all().length === 0) void vscode.window.showInformationMessage('No cluster profile yet: add one (Slurm: Add Cluster Profile) to start an interactive session.');
       return undefined;
