@@ -190,7 +190,9 @@ test('right-click a job → Cancel Job: a modal in plain words; Keep Running lea
     await until(async () => (await queued()) === 'RUNNING', 60_000, `job ${id} running`);
     await runCommand('Slurm: Refresh Jobs');
     await row.filter({ hasText: 'RUNNING' }).waitFor({ state: 'visible', timeout: 60_000 });
-    const openCancel = async (): Promise<Locator> => {
+    // A poll that redraws the row closes its context menu under the pointer; a person right-clicks
+    // again, and so does the test (at most three times).
+    const openCancel = async (attempt = 1): Promise<Locator> => {
       await row.click({ button: 'right' });
       const item = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Cancel Job' }).first();
       await item.waitFor({ state: 'visible' });
@@ -200,6 +202,11 @@ test('right-click a job → Cancel Job: a modal in plain words; Keep Running lea
       await shot('demo-cancel-menu');
       await item.click();
       const dialog = page.locator('.monaco-dialog-box');
+      if (attempt < 3 && !(await dialog.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false))) {
+        await shot(`demo-cancel-no-dialog-${attempt}`);
+        await page.keyboard.press('Escape');
+        return openCancel(attempt + 1);
+      }
       await dialog.waitFor({ state: 'visible' });
       return dialog;
     };

@@ -66,7 +66,10 @@ function variantTests(bed: Bed, lv: LoginVariants, v: LoginVariant): void {
   let transport: Transport;
 
   /** The login directory's entries, without the private folders of runs of this file (ours and others'). */
-  const homeEntries = () => readdirSync(hostPath(lv, v.home)).filter((n) => !/^\.?swb-lv-[0-9a-f]{8}$/.test(n)).sort();
+  // Login shells keep their own state under XDG folders (fish creates ~/.local/share/fish when it first
+  // needs it, at no fixed moment): those are the shell's, not ours. Our temp files (.name.swb-*.tmp) still count.
+  const SHELL_STATE = new Set(['.cache', '.config', '.local']);
+  const homeEntries = () => readdirSync(hostPath(lv, v.home)).filter((n) => !/^\.?swb-lv-[0-9a-f]{8}$/.test(n) && !SHELL_STATE.has(n)).sort();
   let homeBefore: string[] = [];
 
   before(async () => {

@@ -58,7 +58,11 @@ suite('Remote files (slurm://) against the bundled cluster', () => {
     const st = await vscode.workspace.fs.stat(uri);
     assert.equal(st.type, vscode.FileType.Directory);
 
-    const listing = await vscode.workspace.fs.readDirectory(uri);
+    // The output file exists once the job starts (a busy queue may keep it pending a while).
+    const listing = await waitFor('the job folder listing with the job output', async () => {
+      const entries = await vscode.workspace.fs.readDirectory(uri);
+      return entries.some(([name]) => name === 'job out.txt') ? entries : undefined;
+    }, 90_000, 1000);
     assert.deepEqual(listing.map(([name]) => name).sort(), ['job out.txt', 'notes.txt']);
     const out = await waitFor('the job output through vscode.workspace.fs', async () => {
       const text = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(uri, 'job out.txt'))).toString();
