@@ -44,6 +44,7 @@ export function activate(context: vscode.ExtensionContext, load?: BundleLoad): S
   const configuration = new Configuration();
   context.subscriptions.push(configuration);
   const currentSettings = () => configuration.settings;
+  const commandTimeoutMs = (): number => currentSettings().commandTimeoutSeconds * 1000;
   let profilesApplied = false;
   const history = new JobHistory(context.globalState);
   const efficiency = new EfficiencyMemory();
@@ -82,11 +83,11 @@ export function activate(context: vscode.ExtensionContext, load?: BundleLoad): S
 
   const sessionOptions = (pollIntervalSeconds?: number): ClusterSessionOptions => ({
     timing: pollerTiming(currentSettings(), pollIntervalSeconds),
-    commandTimeoutMs: currentSettings().commandTimeoutSeconds * 1000,
+    commandTimeoutMs: commandTimeoutMs(),
     tracker: { historyDays: currentSettings()['jobs.historyDays'] },
   });
   const createSession = (profile: Profile): ClusterSession => {
-    const transport = createTransport(profile, { prompter, secrets, logger }, { defaultTimeoutMs: currentSettings().commandTimeoutSeconds * 1000 });
+    const transport = createTransport(profile, { prompter, secrets, logger }, { defaultTimeoutMs: commandTimeoutMs() });
     const since = Date.now() - currentSettings()['jobs.historyDays'] * 24 * 3600_000;
     return new ClusterSession(profile.name, transport, { ...sessionOptions(profile.pollIntervalSeconds), seedFinished: history.finishedSince(profile.name, since) });
   };
@@ -104,7 +105,7 @@ export function activate(context: vscode.ExtensionContext, load?: BundleLoad): S
     }),
   );
 
-  const services: Services = { context, registry, channel, jobsTree: tree, jobsView: view, settings: currentSettings, configuration, efficiency, submitForms: new SubmitForms(context) };
+  const services: Services = { context, registry, channel, jobsTree: tree, jobsView: view, settings: currentSettings, commandTimeoutMs, configuration, efficiency, submitForms: new SubmitForms(context) };
   // Features build their controllers, views and providers; commands/index.ts lists the commands.
   const jobs = registerJobsFeature(services, history);
   const resources = registerResources(services);

@@ -31,7 +31,7 @@ export function cancelJobsCommand(services: Services) {
     await Promise.all(
       targets.map(async (t) => {
         try {
-          await runCall(t.session.transport, scancelCall(t.ids), { timeoutMs: services.settings().commandTimeoutSeconds * 1000 });
+          await runCall(t.session.transport, scancelCall(t.ids), { timeoutMs: services.commandTimeoutMs() });
         } catch (err) {
           showActionError(`Cancelling ${describeTargets([t])} on ${t.session.profileName}`, err);
         } finally {

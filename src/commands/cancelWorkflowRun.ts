@@ -3,14 +3,14 @@ import { showActionError } from '../vscode/errors';
 import type { Services } from '../vscode/services';
 import type { WorkflowNode } from '../vscode/workflowRuns';
 import { cancelRun } from '../workflow/runner';
-import { sessionOf, timeoutMsOf } from './workflowTargets';
+import { sessionOf } from './workflowTargets';
 
 export function cancelWorkflowRunCommand(services: Services) {
   return async (node?: WorkflowNode): Promise<void> => {
     if (!node) return;
     try {
       const { session } = sessionOf(services, node.run.profile);
-      await cancelRun(session.transport, node.run, { timeoutMs: timeoutMsOf(services) });
+      await cancelRun(session.transport, node.run, { timeoutMs: services.commandTimeoutMs() });
       void session.refresh('manual');
     } catch (err) {
       showActionError('Cancel Run', err);

@@ -22,7 +22,7 @@ export function registerJobsFeature(services: Services, history: JobHistory): Jo
     // Finished jobs get their efficiency badge from one sacct per poll that saw them end.
     new FinishedEfficiencyReader(services.registry.onDidJobEvents, services.efficiency, {
       transportOf: (cluster) => services.registry.get(cluster)?.transport,
-      timeoutMs: () => services.settings().commandTimeoutSeconds * 1000,
+      timeoutMs: () => services.commandTimeoutMs(),
       onLearned: () => services.jobsTree.refreshMarks(),
     }),
     { dispose: () => void history.flush() },

@@ -20,7 +20,7 @@ export function openJobTerminalCommand(services: Services, terminals: ClusterTer
     const { session } = target;
     const id = target.ids[0];
     if (!id) return undefined;
-    const timeoutMs = services.settings().commandTimeoutSeconds * 1000;
+    const timeoutMs = services.commandTimeoutMs();
     try {
       const plan = await vscode.window.withProgress({ location: { viewId: 'slurm.jobs' } }, async () => {
         const ctx = await clusterContext(session.transport, { timeoutMs });

@@ -7,12 +7,11 @@ import type { ClusterTerminals } from '../vscode/clusterTerminal';
 import type { Services } from '../vscode/services';
 import { pickSession } from './pickSession';
 
-
 export function openLoginTerminalCommand(services: Services, terminals: ClusterTerminals) {
   return async (arg?: unknown): Promise<vscode.Terminal | undefined> => {
     const session = await pickSession(services, arg, 'Open Terminal on Login Node');
     if (!session) return undefined;
-    const timeoutMs = services.settings().commandTimeoutSeconds * 1000;
+    const timeoutMs = services.commandTimeoutMs();
     return terminals.create({
       name: `${session.profileName}: login`,
       what: `the login shell on ${session.profileName}`,

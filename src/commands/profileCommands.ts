@@ -21,7 +21,7 @@ export function testConnectionCommand(services: Services) {
         (_p, token) => {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
-          return testConnection(session.transport, { timeoutMs: services.settings().commandTimeoutSeconds * 1000, signal: abort.signal });
+          return testConnection(session.transport, { timeoutMs: services.commandTimeoutMs(), signal: abort.signal });
         },
       );
       const text = `${session.profileName}: Slurm ${report.slurmVersion}, user ${report.user}${report.clusterName ? `, cluster "${report.clusterName}"` : ''} — ${report.latencyMs.toFixed(0)} ms per command (first answer after ${report.firstAnswerMs.toFixed(0)} ms).`;

@@ -33,7 +33,7 @@ export function registerResources(services: Services): ResourcesFeature {
   const watches = new WatchRegistry();
   const monitor = new ResourcesMonitor(
     registry,
-    (cluster, transport, signal) => loadClusterResources(cluster, transport, { signal, timeoutMs: services.settings().commandTimeoutSeconds * 1000 }),
+    (cluster, transport, signal) => loadClusterResources(cluster, transport, { signal, timeoutMs: services.commandTimeoutMs() }),
     () => resourcesTiming(readSettings()),
     watches,
   );

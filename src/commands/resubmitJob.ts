@@ -21,7 +21,7 @@ export function resubmitJobCommand(services: Services) {
         (_p, token) => {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
-          return resubmitJob(target.session.transport, { id, workDir: row?.workDir }, root, { timeoutMs: services.settings().commandTimeoutSeconds * 1000, signal: abort.signal });
+          return resubmitJob(target.session.transport, { id, workDir: row?.workDir }, root, { timeoutMs: services.commandTimeoutMs(), signal: abort.signal });
         },
       );
       const newId = String(result.jobId);

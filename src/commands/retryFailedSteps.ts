@@ -10,7 +10,7 @@ import type { Services } from '../vscode/services';
 import type { WorkflowNode, WorkflowRunsProvider } from '../vscode/workflowRuns';
 import { freshStepStates } from '../workflow/freshStates';
 import { retryFailed } from '../workflow/runner';
-import { loadWorkflow, sessionOf, timeoutMsOf } from './workflowTargets';
+import { loadWorkflow, sessionOf } from './workflowTargets';
 
 export function retryFailedStepsCommand(services: Services, runs: WorkflowRunsProvider) {
   return async (node?: WorkflowNode) => {
@@ -21,7 +21,7 @@ export function retryFailedStepsCommand(services: Services, runs: WorkflowRunsPr
       const { session } = sessionOf(services, node.run.profile);
       const run = runs.all().find((r) => r.runId === node.run.runId && r.profile === node.run.profile && r.workflow === node.run.workflow) ?? node.run;
       const updated = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Retry Failed: ${run.workflow} ${run.runId}` }, async (progress) => {
-        const options = { timeoutMs: timeoutMsOf(services), onProgress: (message: string) => progress.report({ message }) };
+        const options = { timeoutMs: services.commandTimeoutMs(), onProgress: (message: string) => progress.report({ message }) };
         // The poll may be a cycle behind or stopped: what to resubmit is decided on Slurm's answer now.
         progress.report({ message: 'Reading the run\'s states from Slurm…' });
         const fresh = await freshStepStates(session.transport, run, options);

@@ -9,7 +9,7 @@ import { showActionError } from '../vscode/errors';
 import type { Services } from '../vscode/services';
 import { startRun } from '../workflow/runner';
 import type { WorkflowsFeature } from './workflowsFeature';
-import { loadWorkflow, sessionOf, targetUri, timeoutMsOf } from './workflowTargets';
+import { loadWorkflow, sessionOf, targetUri } from './workflowTargets';
 
 async function pickProfile(services: Services, title: string): Promise<string> {
   const names = services.registry.all().map((s) => s.profileName);
@@ -32,7 +32,7 @@ export function runWorkflowCommand(services: Services, { runs, files }: Workflow
       const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Run Workflow ${loaded.workflow.name}`, cancellable: true }, (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
-        return startRun(session.transport, { workflow: loaded.workflow, scriptTexts: loaded.scriptTexts, remoteRoot, profile, file: uri.toString() }, { timeoutMs: timeoutMsOf(services), signal: abort.signal, onProgress: (message) => progress.report({ message }) });
+        return startRun(session.transport, { workflow: loaded.workflow, scriptTexts: loaded.scriptTexts, remoteRoot, profile, file: uri.toString() }, { timeoutMs: services.commandTimeoutMs(), signal: abort.signal, onProgress: (message) => progress.report({ message }) });
       });
       await runs.save(run);
       void session.refresh('manual');

@@ -21,7 +21,7 @@ export function scontrolJobActionCommand(services: Services, action: 'hold' | 'r
     const targets = await resolveJobTargets(services.registry, clicked, selected, { title, canPickMany: true, accept: ELIGIBLE[action] });
     for (const t of targets) {
       try {
-        await runCall(t.session.transport, scontrolActionCall(action as ScontrolJobAction, t.ids), { timeoutMs: services.settings().commandTimeoutSeconds * 1000 });
+        await runCall(t.session.transport, scontrolActionCall(action as ScontrolJobAction, t.ids), { timeoutMs: services.commandTimeoutMs() });
         vscode.window.setStatusBarMessage(`$(check) ${PAST[action]} ${describeTargets([t])}`, 4000);
       } catch (err) {
         showActionError(`${title.replace(' Slurm Jobs', '')} of ${describeTargets([t])} on ${t.session.profileName}`, err);

@@ -38,7 +38,7 @@ export function showEfficiencyCommand(services: Services) {
     }
     try {
       const answer = await vscode.window.withProgress({ location: { viewId: 'slurm.jobs' } }, () =>
-        runAccountingCall(session.transport, usageCall([row?.actionId ?? id]), { timeoutMs: services.settings().commandTimeoutSeconds * 1000 }));
+        runAccountingCall(session.transport, usageCall([row?.actionId ?? id]), { timeoutMs: services.commandTimeoutMs() }));
       if (!answer.available) {
         logger.warn(`[${session.profileName}] no efficiency for job ${id}: ${answer.notice}`);
         void vscode.window.showWarningMessage(`No efficiency for job ${id}: ${answer.notice}`);

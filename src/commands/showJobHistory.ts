@@ -66,7 +66,7 @@ export function showJobHistoryCommand(services: Services) {
     } else window = await pickWindow();
     if (!window) return undefined;
     const label = describeWindow(window);
-    const timeoutMs = Math.max(services.settings().commandTimeoutSeconds * 1000, MIN_HISTORY_TIMEOUT_MS);
+    const timeoutMs = Math.max(services.commandTimeoutMs(), MIN_HISTORY_TIMEOUT_MS);
     try {
       const answer = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Reading the job history of ${session.profileName} (${label})…`, cancellable: true },

@@ -93,7 +93,7 @@ export function startInteractiveSessionCommand(services: Services, sessions: Int
       return undefined;
     }
     const profile = session.profileName;
-    const timeoutMs = services.settings().commandTimeoutSeconds * 1000;
+    const timeoutMs = services.commandTimeoutMs();
     let answers: InteractiveAnswers | undefined;
     if (options.answers !== undefined) {
       const r = parseInteractiveAnswers(options.answers);

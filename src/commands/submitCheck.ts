@@ -11,7 +11,7 @@ export function checkSubmitCommand(services: Services) {
       const { session, job } = prepared;
       const sync = folderSyncFor(services, prepared);
       let syncNote = '';
-      const timeoutMs = Math.max(services.settings().commandTimeoutSeconds * 1000, 60_000);
+      const timeoutMs = Math.max(services.commandTimeoutMs(), 60_000);
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Checking ${job.scriptName} on ${session.profileName}…`, cancellable: true },
         async (_p, token) => {

@@ -190,7 +190,7 @@ async function pickTemplate(templates: HeaderTemplate[], languageId: string, opt
 
 async function clusterInfo(session: ClusterSession, services: Services): Promise<ClusterInfo | undefined> {
   try {
-    return await runCall(session.transport, sinfoCall(), { timeoutMs: services.settings().commandTimeoutSeconds * 1000 });
+    return await runCall(session.transport, sinfoCall(), { timeoutMs: services.commandTimeoutMs() });
   } catch (err) {
     logger.warn(`sinfo for the submit form failed: ${errorMessage(err)}`);
     return undefined;

@@ -50,13 +50,13 @@ export function previewSubmitCommand(services: Services, provider: SubmitPreview
       let syncNote = '';
       try {
         const sync = folderSyncFor(services, prepared);
-        if (sync) syncNote = await describePendingSync(prepared.session.transport, sync, { timeoutMs: Math.max(services.settings().commandTimeoutSeconds * 1000, 30_000) });
+        if (sync) syncNote = await describePendingSync(prepared.session.transport, sync, { timeoutMs: Math.max(services.commandTimeoutMs(), 30_000) });
       } catch (err) {
         syncNote = `Folder sync: ${errorMessage(err)}`;
       }
       if (syncNote) void vscode.window.showInformationMessage(syncNote);
       // sbatch also reads SBATCH_* variables from the login's environment (a .bashrc may set them).
-      const timeoutMs = services.settings().commandTimeoutSeconds * 1000;
+      const timeoutMs = services.commandTimeoutMs();
       const inputs = describeSbatchEnvironment((await clusterContext(prepared.session.transport, { timeoutMs }).catch(() => undefined))?.sbatchEnvironment);
       if (inputs) void vscode.window.showInformationMessage(`Your login on ${prepared.session.profileName} sets ${inputs}: sbatch applies these unless the script or your answers say otherwise.`);
       const overrides = prepared.job.overrides.length > 0 ? { overrides: describeFileOverrides(prepared.job.overrides, prepared.fileOptions) } : {};

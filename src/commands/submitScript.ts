@@ -35,7 +35,7 @@ export async function submitWith(services: Services, options: SubmitCommandOptio
     const { session, job } = prepared;
     const sync = folderSyncFor(services, prepared);
     if (sync) await ensureSavedForSync(sync, options);
-    const timeoutMs = Math.max(services.settings().commandTimeoutSeconds * 1000, 60_000);
+    const timeoutMs = Math.max(services.commandTimeoutMs(), 60_000);
     let synced: FolderSyncDone | undefined;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Submitting ${job.scriptName} to ${session.profileName}…`, cancellable: true },
@@ -91,7 +91,7 @@ async function afterSubmit(services: Services, cluster: string, jobId: string, w
   if (choice === 'Follow log') void vscode.commands.executeCommand('slurm.followLog', { profileName: cluster, jobId });
   if (choice === 'Cancel job' && session) {
     try {
-      await runCall(session.transport, scancelCall([jobId]), { timeoutMs: services.settings().commandTimeoutSeconds * 1000 });
+      await runCall(session.transport, scancelCall([jobId]), { timeoutMs: services.commandTimeoutMs() });
       void session.awaitChange([jobId], 'ended');
       void vscode.window.showInformationMessage(`Cancelled job ${jobId}.`);
     } catch (err) {

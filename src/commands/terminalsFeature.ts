@@ -16,7 +16,7 @@ export interface TerminalsFeature {
 
 export function registerTerminals(services: Services): TerminalsFeature {
   const terminals = new ClusterTerminals();
-  const interactive = new InteractiveTerminals(terminals, () => services.settings().commandTimeoutSeconds * 1000);
+  const interactive = new InteractiveTerminals(terminals, () => services.commandTimeoutMs());
   services.context.subscriptions.push(interactive);
   return { terminals, interactive };
 }

@@ -24,7 +24,7 @@ export function whyPendingCommand(services: Services) {
     }
     try {
       const why = await vscode.window.withProgress({ location: { viewId: 'slurm.jobs' } }, () =>
-        whyPending(session.transport, row, session.snapshot.jobs, { timeoutMs: services.settings().commandTimeoutSeconds * 1000 }));
+        whyPending(session.transport, row, session.snapshot.jobs, { timeoutMs: services.commandTimeoutMs() }));
       if (options?.modal === false) return why;
       const buttons: { title: string; run: () => unknown }[] = [];
       for (const a of why.advice) {

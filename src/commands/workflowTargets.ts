@@ -60,6 +60,3 @@ export function targetUri(arg: unknown, files: WorkflowFiles): vscode.Uri {
   if (doc && files.isWorkflow(doc.uri)) return doc.uri;
   throw new UserFacingError('No workflow file is open.', `Open a workflow file (slurm.workflows.filePattern: ${files.pattern()}; the samples have diamond.slurm.yaml) and use its CodeLens or the editor title.`);
 }
-
-/** Workflow commands' handlers are given the settings' timeout at the time they run. */
-export const timeoutMsOf = (services: Services): number => services.settings().commandTimeoutSeconds * 1000;

@@ -43,7 +43,7 @@ export class JobDetailsProvider implements vscode.TextDocumentContentProvider, v
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
     try {
-      const text = await runCall(session.transport, scontrolShowJobTextCall(ref.jobId), { signal: abort.signal, timeoutMs: this.services.settings().commandTimeoutSeconds * 1000 });
+      const text = await runCall(session.transport, scontrolShowJobTextCall(ref.jobId), { signal: abort.signal, timeoutMs: this.services.commandTimeoutMs() });
       const why = pendingDetailsHeader(text, session.snapshot.jobs.find((j) => j.id === ref.jobId) ?? { id: ref.jobId });
       const live = /JobState=RUNNING/.test(text) ? `${await this.liveUsage(session.transport, ref.jobId, text, abort.signal)}\n` : '';
       this.scheduleLive(uri, live !== '');
@@ -60,7 +60,7 @@ export class JobDetailsProvider implements vscode.TextDocumentContentProvider, v
   /** sstat's figures for a running job (one call; only while its details are open). */
   private async liveUsage(transport: Parameters<typeof runCall>[0], jobId: string, scontrolText: string, signal: AbortSignal): Promise<string> {
     try {
-      const steps = await runCall(transport, sstatCall(jobId), { signal, timeoutMs: this.services.settings().commandTimeoutSeconds * 1000 });
+      const steps = await runCall(transport, sstatCall(jobId), { signal, timeoutMs: this.services.commandTimeoutMs() });
       return liveUsageLines(steps, allocationFromScontrol(scontrolText), new Date()).join('\n');
     } catch (err) {
       return `# Live usage unavailable: ${errorMessage(err)}`;

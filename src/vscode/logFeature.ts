@@ -181,7 +181,7 @@ export class LogsController implements vscode.Disposable {
   }
 
   private timeoutMs(): number {
-    return this.services.settings().commandTimeoutSeconds * 1000;
+    return this.services.commandTimeoutMs();
   }
 
   private readSettings(): LogSettings {

@@ -34,7 +34,7 @@ export class PortForwards implements vscode.Disposable {
   }
 
   timeoutMs(): number {
-    return this.services.settings().commandTimeoutSeconds * 1000;
+    return this.services.commandTimeoutMs();
   }
 
   dispose(): void {

@@ -56,7 +56,7 @@ export class SlurmFileSystemProvider implements vscode.FileSystemProvider, vscod
         const name = profileForAuthority(authority, sessions.map((s) => s.profileName));
         return sessions.find((s) => s.profileName === name)?.transport;
       },
-      timeoutMs: () => services.settings().commandTimeoutSeconds * 1000,
+      timeoutMs: () => services.commandTimeoutMs(),
       maxReadBytes: () => this.settings().maxFileSizeMB * 1024 * 1024,
     });
   }

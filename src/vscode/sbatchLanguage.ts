@@ -45,7 +45,7 @@ class ClusterFacts {
     if (entry && Date.now() - entry.at <= QOS_CACHE_MS) return entry.qos;
     let pending = this.qosInFlight.get(name);
     if (!pending) {
-      pending = runCall(session.transport, qosCall(), { timeoutMs: this.services.settings().commandTimeoutSeconds * 1000 })
+      pending = runCall(session.transport, qosCall(), { timeoutMs: this.services.commandTimeoutMs() })
         .then((qos): QosInfo[] | undefined => qos, (err: unknown) => {
           // No accounting (slurmdbd) means no QOS to offer: remembered too, not asked on every keystroke.
           logger.debug(`sacctmgr show qos for #SBATCH help failed on ${name}: ${errorMessage(err)}`);
@@ -72,7 +72,7 @@ class ClusterFacts {
     if (this.inFlight) return;
     const session = this.connectedSession();
     if (!session) return;
-    this.inFlight = runCall(session.transport, sinfoCall(), { timeoutMs: this.services.settings().commandTimeoutSeconds * 1000 })
+    this.inFlight = runCall(session.transport, sinfoCall(), { timeoutMs: this.services.commandTimeoutMs() })
       .then((info) => {
         this.cached = { at: Date.now(), info };
         this.onUpdate();

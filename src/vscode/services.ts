@@ -20,6 +20,8 @@ export interface Services {
   readonly jobsView: vscode.TreeView<JobsTreeNode>;
   /** Current validated `slurm.*` settings (re-read after every change). */
   settings(): Settings;
+  /** The time budget of one remote command now (`slurm.commandTimeoutSeconds`, in ms). */
+  commandTimeoutMs(): number;
   /** The one reader of `slurm.*`: resource-scoped reads, profiles, writes, the change event, problem reports. */
   readonly configuration: Configuration;
   /** Finished jobs' efficiency as read (badge and tooltip in the Jobs view; written by Show Efficiency and the badge reader). */
