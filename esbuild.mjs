@@ -141,13 +141,13 @@ function commonOptions(production) {
   };
 }
 
-/** The extension's builds: dist/activate.js (the entry point), dist/extension.js and its lazily loaded vendor files. */
+/** The extension's builds: dist/extension.js, dist/activate.js (the entry point) and the lazily loaded vendor files. */
 export function extensionBuilds({ production, outdir = path.join(root, 'dist'), metafile = false }) {
   const common = commonOptions(production);
   return [
     { ...common, metafile, entryPoints: [path.join(root, 'src/extension.ts')], outfile: path.join(outdir, 'extension.js'), plugins: [zodEnglishOnly, lazyVendorPlugin(), vscodeOncePlugin()] },
-    // The entry point (package.json main): loads extension.js at activation (src/activationLoader.ts).
-    { ...common, entryPoints: [path.join(root, 'src/activationLoader.ts')], outfile: path.join(outdir, 'activate.js') },
+    // The entry point (package.json main): the #SBATCH language help and stand-ins that load extension.js at first use (src/entry.ts).
+    { ...common, entryPoints: [path.join(root, 'src/entry.ts')], outfile: path.join(outdir, 'activate.js'), plugins: [zodEnglishOnly, lazyVendorPlugin(), vscodeOncePlugin()] },
     ...Object.keys(LAZY_PACKAGES).map((name) => vendorBuild(name, path.join(outdir, 'vendor'), common)),
   ];
 }

@@ -5,7 +5,7 @@ import { localPlugin } from './eslint/rules/import-floors.mjs';
 // The core must stay VS Code-free: only the adapter folders may import 'vscode'.
 const vscodeAllowed = [
   'src/extension.ts',
-  'src/activationLoader.ts',
+  'src/entry.ts',
   'src/vscode/**',
   'src/views/**',
   'src/commands/**',

@@ -29,7 +29,7 @@ export const FLOORS = [
   'views',
   'vscode',
   'commands',
-  // entry: src/*.ts (extension.ts, activationLoader.ts, api.ts)
+  // entry: src/*.ts (entry.ts, bundleLoader.ts, extension.ts, api.ts)
   '<entry>',
 ];
 

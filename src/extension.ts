@@ -1,9 +1,11 @@
 /**
- * Activation only: build the services explicitly, register views and commands, push every
- * disposable. Nothing here polls or connects until the Jobs view is shown or a command runs.
+ * The full bundle's activation, run by the entry point (entry.ts) at the first use of a command, a
+ * view or a `slurm:` file: build the services explicitly, give the entry's views, commands and file
+ * system their providers and handlers, push every disposable. Nothing here polls or connects until
+ * the Jobs view is shown or a command runs.
  */
 import * as vscode from 'vscode';
-import { commandList, registerCommands } from './commands';
+import { commandList } from './commands';
 import { registerResources } from './commands/resourcesFeature';
 import { registerLogs } from './vscode/logFeature';
 import { registerPortForwards } from './vscode/portForwardFeature';
@@ -14,7 +16,8 @@ import { Configuration } from './vscode/configuration';
 import type { ClusterSessionOptions } from './session/clusterSession';
 import { logger } from './core/logger';
 import type { SlurmWorkbenchApi } from './api';
-import type { BundleLoad } from './activationLoader';
+import type { EntryHost } from './vscode/entryHost';
+import { ClusterFacts } from './vscode/clusterFacts';
 import { renderTree } from './views/renderTree';
 import { ClusterSession } from './session/clusterSession';
 import type { SessionSpec } from './session/sessionRegistry';
@@ -34,7 +37,7 @@ import { SubmitForms } from './vscode/submitFormPanel';
 import { JobsTreeProvider } from './views/jobsTree';
 import { migrateFollowAfterSubmit } from './vscode/settingsMigration';
 
-export function activate(context: vscode.ExtensionContext, load?: BundleLoad): SlurmWorkbenchApi {
+export function activate(context: vscode.ExtensionContext, entry: EntryHost): SlurmWorkbenchApi {
   const started = performance.now();
   const channel = vscode.window.createOutputChannel('Slurm Workbench', { log: true });
   context.subscriptions.push(channel);
@@ -57,7 +60,7 @@ export function activate(context: vscode.ExtensionContext, load?: BundleLoad): S
   const prompter = new VscodeAuthPrompter();
   const secrets = new VscodeSecretStore(context.secrets);
   const tree = new JobsTreeProvider(registry, () => ({ groupBy: currentSettings()['jobs.groupBy'], sortBy: currentSettings()['jobs.sortBy'] }));
-  const view = vscode.window.createTreeView('slurm.jobs', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+  const view = entry.treeView('slurm.jobs', tree);
   const statusBar = new JobsStatusBar(registry);
   context.subscriptions.push(registry, tree, view, statusBar);
 
@@ -105,7 +108,7 @@ export function activate(context: vscode.ExtensionContext, load?: BundleLoad): S
     }),
   );
 
-  const services: Services = { context, registry, channel, jobsTree: tree, jobsView: view, settings: currentSettings, commandTimeoutMs, configuration, efficiency, submitForms: new SubmitForms(context) };
+  const services: Services = { context, entry, registry, channel, jobsTree: tree, jobsView: view, settings: currentSettings, commandTimeoutMs, configuration, efficiency, submitForms: new SubmitForms(context) };
   // Features build their controllers, views and providers; commands/index.ts lists the commands.
   const jobs = registerJobsFeature(services, history);
   const resources = registerResources(services);
@@ -117,7 +120,7 @@ export function activate(context: vscode.ExtensionContext, load?: BundleLoad): S
   const remoteFiles = registerRemoteFiles(services);
   const logs = logFeature.api;
   const forwards = forwardFeature.api;
-  registerCommands(context, commandList({ services, history, jobs, resources, submit, logs: logFeature.logs, forwards: forwardFeature.forwards, workflows, terminals }));
+  entry.commands(commandList({ services, history, jobs, resources, submit, logs: logFeature.logs, forwards: forwardFeature.forwards, workflows, terminals }));
   // A job's item offers Stop Following / Stop Watching only while that is the case.
   tree.setMarks((cluster, jobId) => ({
     followed: logs.followed().some((f) => f.profileName === cluster && (f.jobId === jobId || f.jobId.startsWith(`${jobId}_`))),
@@ -125,18 +128,16 @@ export function activate(context: vscode.ExtensionContext, load?: BundleLoad): S
     efficiency: efficiency.get(cluster, jobId),
   }));
 
-  // The palette's when-clauses need the profile count now; a raw count does without validation
-  // (applySettings sets the exact one at first use).
-  const rawProfiles = configuration.profiles().raw;
-  void vscode.commands.executeCommand('setContext', 'slurm.profileCount', Array.isArray(rawProfiles) ? rawProfiles.length : 0);
+  // Partitions, GRES and QOS for the #SBATCH help (registered by the entry) from a connected session.
+  entry.sbatch.useFacts(new ClusterFacts(services, () => entry.sbatch.rediagnose()));
   void migrateFollowAfterSubmit(configuration);
   registry.arm();
   // The Jobs view showing is a use: its tree asks for the sessions anyway; say so here too.
   if (view.visible) registry.startNow();
   context.subscriptions.push(view.onDidChangeVisibility((e) => e.visible && registry.startNow()));
   // What activation cost, where a user (or the activation bench) can read it.
-  const took = `activate() ${(performance.now() - started).toFixed(1)} ms${load ? `, bundle load ${load.loadMs.toFixed(1)} ms (code cache ${load.codeCache})` : ''}`;
-  logger.info(`Slurm Workbench activated in ${took}; ${registry.isStarted ? `${registry.startedSessions().length} cluster session(s)` : 'cluster sessions start on first use'}`);
+  const took = `activate() ${(performance.now() - started).toFixed(1)} ms; bundle load ${entry.load.loadMs.toFixed(1)} ms (code cache ${entry.load.codeCache})`;
+  logger.info(`Slurm Workbench loaded (${took}); ${registry.isStarted ? `${registry.startedSessions().length} cluster session(s)` : 'cluster sessions start on first use'}`);
   return {
     snapshots: () => registry.all().map((s) => s.snapshot),
     refresh: async () => {

@@ -6,7 +6,7 @@
  * sit above the features and vscode/ adapters (ARCHITECTURE.md), so no feature imports its
  * commands back. Building the list creates closures only: nothing here loads, reads or connects.
  */
-import * as vscode from 'vscode';
+import type { CommandRegistration } from '../vscode/entryHost';
 import type { JobHistory } from '../session/jobHistory';
 import type { LogsController } from '../vscode/logFeature';
 import type { PortForwards } from '../vscode/portForwardFeature';
@@ -62,7 +62,7 @@ import { workflowStepCommand } from './workflowStepAction';
 
 /** A command's handler as VS Code calls it: with the arguments of the menu or the caller. */
 export type CommandHandler = (...args: never[]) => unknown;
-export type CommandEntry = readonly [id: string, handler: CommandHandler];
+export type CommandEntry = CommandRegistration;
 
 /** What the handlers are built from: the services, and the features built before the commands. */
 export interface CommandDeps {
@@ -152,7 +152,3 @@ export function commandList({ services, history, jobs, resources, submit, logs, 
   ];
 }
 
-/** Registers every command of the list; each registration is disposed with the extension. */
-export function registerCommands(context: vscode.ExtensionContext, list: readonly CommandEntry[]): void {
-  for (const [id, handler] of list) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
-}

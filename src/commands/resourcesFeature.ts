@@ -38,7 +38,7 @@ export function registerResources(services: Services): ResourcesFeature {
     watches,
   );
   const tree = new ResourcesTreeProvider(monitor, watches);
-  const view = vscode.window.createTreeView('slurm.resources', { treeDataProvider: tree, showCollapseAll: true });
+  const view = services.entry.treeView('slurm.resources', tree);
   // The view and the panel each count as "someone looking"; either keeps the pollers going.
   let panelVisible = false;
   const updateVisible = () => monitor.setViewVisible(view.visible || panelVisible);

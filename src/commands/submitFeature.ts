@@ -1,8 +1,7 @@
-/** The submit feature: the preview document provider and the sbatch language; its commands are in commands/index.ts. */
+/** The submit feature: the preview document provider; its commands are in commands/index.ts (the #SBATCH language help is the entry's). */
 import * as vscode from 'vscode';
 import type { Services } from '../vscode/services';
 import { PREVIEW_SCHEME, SubmitPreviewProvider } from './submitPreview';
-import { registerSbatchLanguage } from '../vscode/sbatchLanguage';
 
 export function registerSubmit(services: Services): { preview: SubmitPreviewProvider } {
   const preview = new SubmitPreviewProvider();
@@ -10,6 +9,5 @@ export function registerSubmit(services: Services): { preview: SubmitPreviewProv
     preview,
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, preview),
   );
-  registerSbatchLanguage(services);
   return { preview };
 }

@@ -4,7 +4,6 @@
  * (CodeLens, diagnostics). Its commands (Run Workflow, Show Graph, Cancel Run, Retry Failed, the
  * steps' actions, Forget Run) are in commands/index.ts.
  */
-import * as vscode from 'vscode';
 import type { Services } from '../vscode/services';
 import { WorkflowFiles } from '../vscode/workflowFiles';
 import { WorkflowGraphPanels } from '../vscode/workflowGraphPanel';
@@ -21,7 +20,7 @@ export interface WorkflowsFeature {
 
 export function registerWorkflows(services: Services): WorkflowsFeature {
   const runs = new WorkflowRunsProvider(services.context.globalState, services.registry);
-  const view = vscode.window.createTreeView('slurm.workflows', { treeDataProvider: runs, showCollapseAll: true });
+  const view = services.entry.treeView('slurm.workflows', runs);
   const files = new WorkflowFiles(services);
   // A click on a step in the graph runs the same action as the step's command in the view.
   const graphs = new WorkflowGraphPanels(services.context.extensionUri, runs, runStepAction);

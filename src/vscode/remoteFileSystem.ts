@@ -13,7 +13,7 @@ import type { ConflictAnswer, RemoteFilesApi } from '../remoteFs/remoteFilesApi'
 import { RemoteFiles, RemoteFsError } from '../remoteFs/remoteFiles';
 import type { RemoteFilesSettings } from '../remoteFs/remoteFilesSettings';
 import { sectionOf } from '../config/settings';
-import { SLURM_SCHEME, locationOfUri, profileForAuthority, type RemoteLocation } from '../remoteFs/slurmUri';
+import { locationOfUri, profileForAuthority, type RemoteLocation } from '../remoteFs/slurmUri';
 import { startStatPoll } from '../remoteFs/statPoll';
 import type { Services } from './services';
 
@@ -158,12 +158,10 @@ export class SlurmFileSystemProvider implements vscode.FileSystemProvider, vscod
   }
 }
 
-/** Registers the provider for `slurm:` (Open Job Folder is in commands/index.ts); settings are re-read when they change. */
+/** Serves `slurm:` (the entry registered the scheme; Open Job Folder is in commands/index.ts); settings are re-read when they change. */
 export function registerRemoteFiles(services: Services): RemoteFilesApi {
   const provider = new SlurmFileSystemProvider(services, () => sectionOf(services.settings(), 'remoteFiles'));
-  services.context.subscriptions.push(
-    provider,
-    vscode.workspace.registerFileSystemProvider(SLURM_SCHEME, provider, { isCaseSensitive: true }),
-  );
+  services.context.subscriptions.push(provider);
+  services.entry.fileSystem(provider);
   return provider.api;
 }

@@ -1,84 +1,35 @@
 /**
  * #SBATCH language help in shell (and Python) scripts: completion of option names (every sbatch
  * option with its documentation) and values (partitions, QOS and GRES from the cluster, mail types),
- * hovers, and diagnostics. Cluster facts come from `sinfo` of a session that is already connected
- * — opening a script never connects or prompts for a password.
+ * hovers, and diagnostics. It lives in the entry bundle (entry.ts), so it works as soon as a script
+ * opens, before anything else of the extension loaded. Cluster facts (vscode/clusterFacts.ts) come
+ * later, from a session that is already connected — opening a script never connects or prompts.
  */
 import * as vscode from 'vscode';
-import { errorMessage } from '../core/errors';
-import { logger } from '../core/logger';
 import { completionSite, diagnoseScript, directiveAt } from '../language/sbatchDiagnostics';
 import { SBATCH_OPTIONS, optionByLong, optionSignature } from '../slurm/sbatchOptions';
 import { qosCompletions, type ValueCompletion } from '../language/qosCompletion';
-import type { ClusterSession } from '../session/clusterSession';
-import { qosCall, runCall, sinfoCall, type ClusterInfo, type QosInfo } from '../slurm';
-import { OnDemandSessionRegistry } from './onDemandRegistry';
-import type { Services } from './services';
+import type { ClusterInfo } from '../slurm/sinfo';
+import type { QosInfo } from '../slurm/qos';
 
 const SELECTOR: vscode.DocumentSelector = [{ language: 'shellscript' }, { language: 'python' }];
-const CACHE_MS = 60_000;
-const QOS_CACHE_MS = 5 * 60_000;
 const MAIL_TYPES = ['NONE', 'BEGIN', 'END', 'FAIL', 'REQUEUE', 'ALL', 'INVALID_DEPEND', 'STAGE_OUT', 'TIME_LIMIT', 'TIME_LIMIT_90', 'TIME_LIMIT_80', 'TIME_LIMIT_50', 'ARRAY_TASKS'];
 
-class ClusterFacts {
-  private cached: { at: number; info: ClusterInfo } | undefined;
-  private inFlight: Promise<void> | undefined;
-  private readonly qosByCluster = new Map<string, { at: number; qos: QosInfo[] | undefined }>();
-  private readonly qosInFlight = new Map<string, Promise<QosInfo[] | undefined>>();
-  constructor(private readonly services: Services, private readonly onUpdate: () => void) {}
+/**
+ * Facts of a connected cluster for completion values and diagnostics (vscode/clusterFacts.ts, in the
+ * full bundle): nothing until a session is connected, so opening a script never connects.
+ */
+export interface SbatchClusterFacts {
+  /** What is known now (refreshed in the background). */
+  current(): ClusterInfo | undefined;
+  /** The QOS of the connected cluster (asked the first time they are wanted). */
+  qos(): Promise<QosInfo[] | undefined>;
+}
 
-  /** What we know now; refreshes in the background from a connected session. */
-  current(): ClusterInfo | undefined {
-    if (!this.cached || Date.now() - this.cached.at > CACHE_MS) this.refresh();
-    return this.cached?.info;
-  }
-
-  /**
-   * The QOS of the connected cluster, for `--qos=` values: asked the first time they are wanted
-   * (the completion waits for it), then cached per cluster for a few minutes — QOS rarely change.
-   */
-  async qos(): Promise<QosInfo[] | undefined> {
-    const session = this.connectedSession();
-    if (!session) return undefined;
-    const name = session.profileName;
-    const entry = this.qosByCluster.get(name);
-    if (entry && Date.now() - entry.at <= QOS_CACHE_MS) return entry.qos;
-    let pending = this.qosInFlight.get(name);
-    if (!pending) {
-      pending = runCall(session.transport, qosCall(), { timeoutMs: this.services.commandTimeoutMs() })
-        .then((qos): QosInfo[] | undefined => qos, (err: unknown) => {
-          // No accounting (slurmdbd) means no QOS to offer: remembered too, not asked on every keystroke.
-          logger.debug(`sacctmgr show qos for #SBATCH help failed on ${name}: ${errorMessage(err)}`);
-          return undefined;
-        })
-        .then((qos) => {
-          this.qosByCluster.set(name, { at: Date.now(), qos });
-          return qos;
-        })
-        .finally(() => this.qosInFlight.delete(name));
-      this.qosInFlight.set(name, pending);
-    }
-    return pending;
-  }
-
-  private connectedSession(): ClusterSession | undefined {
-    // Only borrows a connection that exists: asking the on-demand registry for all() would start every session.
-    const registry = this.services.registry;
-    const sessions = registry instanceof OnDemandSessionRegistry ? registry.startedSessions() : registry.all();
-    return sessions.find((s) => s.transport.state.kind === 'connected');
-  }
-
-  private refresh(): void {
-    if (this.inFlight) return;
-    const session = this.connectedSession();
-    if (!session) return;
-    this.inFlight = runCall(session.transport, sinfoCall(), { timeoutMs: this.services.commandTimeoutMs() })
-      .then((info) => {
-        this.cached = { at: Date.now(), info };
-        this.onUpdate();
-      }, (err: unknown) => logger.debug(`sinfo for #SBATCH help failed: ${errorMessage(err)}`))
-      .finally(() => (this.inFlight = undefined));
-  }
+/** What the entry keeps of the language help to hand the full bundle (entryHost.ts). */
+export interface SbatchLanguage {
+  useFacts(facts: SbatchClusterFacts): void;
+  rediagnose(): void;
 }
 
 function optionDoc(long: string): vscode.MarkdownString | undefined {
@@ -91,10 +42,10 @@ function optionDoc(long: string): vscode.MarkdownString | undefined {
   return md;
 }
 
-export function registerSbatchLanguage(services: Services): void {
+export function registerSbatchLanguage(context: vscode.ExtensionContext): SbatchLanguage {
   const diagnostics = vscode.languages.createDiagnosticCollection('sbatch');
   const timers = new Map<string, NodeJS.Timeout>();
-  const facts = new ClusterFacts(services, () => vscode.workspace.textDocuments.forEach((d) => schedule(d, 0)));
+  let facts: SbatchClusterFacts | undefined;
 
   const diagnose = (doc: vscode.TextDocument): void => {
     if (doc.languageId !== 'shellscript' && doc.languageId !== 'python') return;
@@ -103,7 +54,7 @@ export function registerSbatchLanguage(services: Services): void {
       diagnostics.delete(doc.uri);
       return;
     }
-    const found = diagnoseScript(text, facts.current());
+    const found = diagnoseScript(text, facts?.current());
     diagnostics.set(doc.uri, found.map((d) => {
       const diag = new vscode.Diagnostic(
         new vscode.Range(d.line, d.start, d.line, Math.max(d.end, d.start + 1)),
@@ -140,7 +91,7 @@ export function registerSbatchLanguage(services: Services): void {
           return item;
         });
       }
-      const info = facts.current();
+      const info = facts?.current();
       const values: ValueCompletion[] = [];
       if (site.option === 'partition' && info) {
         for (const p of info.partitions) values.push({ label: p.name, detail: `${p.isDefault ? 'default · ' : ''}${p.cpus.idle}/${p.cpus.total} CPUs free${p.gpus.total ? ` · ${p.gpus.total - p.gpus.used}/${p.gpus.total} GPUs free` : ''}` });
@@ -156,7 +107,7 @@ export function registerSbatchLanguage(services: Services): void {
           }
         }
       }
-      if (site.option === 'qos') values.push(...qosCompletions((await facts.qos()) ?? []));
+      if (site.option === 'qos') values.push(...qosCompletions((await facts?.qos()) ?? []));
       if (site.option === 'mail-type') for (const t of MAIL_TYPES) values.push({ label: t });
       if (site.option === 'time') for (const t of ['10', '30', '1:00:00', '12:00:00', '1-00:00:00']) values.push({ label: t, detail: 'time limit' });
       return values.map((v) => {
@@ -177,7 +128,7 @@ export function registerSbatchLanguage(services: Services): void {
     },
   };
 
-  services.context.subscriptions.push(
+  context.subscriptions.push(
     diagnostics,
     vscode.languages.registerCompletionItemProvider(SELECTOR, completion, '-', '=', ' '),
     vscode.languages.registerHoverProvider(SELECTOR, hover),
@@ -187,4 +138,12 @@ export function registerSbatchLanguage(services: Services): void {
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
   );
   for (const d of vscode.workspace.textDocuments) schedule(d, 0);
+  const rediagnose = (): void => vscode.workspace.textDocuments.forEach((d) => schedule(d, 0));
+  return {
+    useFacts(f) {
+      facts = f;
+      rediagnose();
+    },
+    rediagnose,
+  };
 }

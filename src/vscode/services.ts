@@ -5,6 +5,7 @@
 import type * as vscode from 'vscode';
 import type { Settings } from '../config/settings';
 import type { Configuration } from './configuration';
+import type { EntryHost } from './entryHost';
 import type { EfficiencyMemory } from '../session/efficiency';
 import type { SubmitForms } from './submitFormPanel';
 import type { SessionRegistry } from '../session/sessionRegistry';
@@ -12,6 +13,8 @@ import type { JobsTreeProvider, JobsTreeNode } from '../views/jobsTree';
 
 export interface Services {
   readonly context: vscode.ExtensionContext;
+  /** What the entry point registered (views, commands, the `slurm:` file system, the #SBATCH help), to fill in. */
+  readonly entry: EntryHost;
   /** One session (transport + poller + last jobs) per configured cluster profile. */
   readonly registry: SessionRegistry;
   /** The extension's log channel ("Slurm Workbench"). */

@@ -4,7 +4,7 @@
 // host's own activation time (code loading + activate call) for Slurm Workbench AND for a minimal
 // extension (an empty activate, the same activation event) installed beside it: the baseline of the same
 // run. Then a click on the Slurm activity-bar icon, timed until the bundled cluster's row shows its jobs
-// (first tree paint: view creation, the ssh login and the first squeue). Also prints the bundle size.
+// (first tree paint: loading the full bundle, its views, the ssh login and the first squeue). Also prints the sizes.
 // Needs the tools (bash test/bed/vscode-tools.sh) and the bundled cluster (npm run cluster:up).
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -92,6 +92,7 @@ export default async function activationBench(): Promise<void> {
 
   await run('npm', ['run', '--silent', 'package'], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
   const bundleKb = fs.statSync(path.join(repoRoot, 'dist/extension.js')).size / 1024;
+  const entryKb = fs.statSync(path.join(repoRoot, 'dist/activate.js')).size / 1024;
   const vsixKb = fs.statSync(path.join(repoRoot, 'dist/slurm-workbench.vsix')).size / 1024;
   const minimalVsix = await packMinimalExtension(dirs.minimal);
   const env = { ...process.env, HOME: dirs.home, TMPDIR: dirs.tmp, XDG_CONFIG_HOME: path.join(work, 'config'), XDG_DATA_HOME: path.join(work, 'data'), XDG_CACHE_HOME: path.join(work, 'cache') };
@@ -158,12 +159,13 @@ export default async function activationBench(): Promise<void> {
   }
   const o = median(ours);
   const b = median(baseline);
-  console.log(`bundle dist/extension.js: ${bundleKb.toFixed(0)} KB (limit 600 KB); vsix ${vsixKb.toFixed(0)} KiB`);
+  console.log(`entry dist/activate.js (loaded at activation): ${entryKb.toFixed(0)} KB; bundle dist/extension.js (loaded at first use): ${bundleKb.toFixed(0)} KB (limit 600 KB); vsix ${vsixKb.toFixed(0)} KiB`);
   console.log(`activation (extension host's own, median of ${ours.length} windows): Slurm Workbench ${o} ms vs minimal extension ${b} ms → ${(o / Math.max(b, 1)).toFixed(1)}× (goal < ${GOAL_MS} ms: ${o < GOAL_MS ? 'met' : 'NOT met'}); fastest window: ${Math.min(...ours)} ms vs ${Math.min(...baseline)} ms`);
-  // Round 1 compiles the bundle; later windows use the code cache it wrote (activationLoader.ts).
-  console.log(`activation without the code cache (round 1): ${ours[0]} ms; with it (median of the others): ${median(ours.slice(1))} ms`);
+  // Activation loads only the entry (entry.ts); the full bundle loads at the click on the Slurm icon, inside
+  // the first tree paint: compiled in round 1, from the code cache that round wrote afterwards (bundleLoader.ts).
+  console.log(`first round (no code cache, cold disk): activation ${ours[0]} ms, first tree paint ${paint[0]?.toFixed(0)} ms`);
   console.log(`first tree paint (click on the Slurm icon → the bundled cluster's jobs listed, median of ${paint.length}): ${median(paint).toFixed(0)} ms`);
-  // Where the time went, as each window's extension logged it (extension.ts): bundle load vs activate().
+  // Where the first use's time went, as each window's extension logged it (extension.ts): bundle load vs its activate().
   for (const line of activationLogLines(path.join(work, 'user-data/logs'))) console.log(`  log: ${line}`);
 }
 
@@ -173,7 +175,7 @@ function activationLogLines(dir: string): string[] {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('Slurm Workbench.log')) lines.push(...fs.readFileSync(p, 'utf8').split('\n').filter((l) => l.includes('Slurm Workbench activated in')).map((l) => l.replace(/^.*Slurm Workbench activated in /, '')));
+      else if (e.name.endsWith('Slurm Workbench.log')) lines.push(...fs.readFileSync(p, 'utf8').split('\n').filter((l) => l.includes('Slurm Workbench loaded (')).map((l) => l.replace(/^.*Slurm Workbench loaded /, '')));
     }
   };
   if (fs.existsSync(dir)) walk(dir);

@@ -1,5 +1,6 @@
-// What activation loads (issue 23): evaluating dist/extension.js must not load zod (a 190 KB vendor
-// file and ≈ 20 ms of schema building): schemas are built on first use (src/core/lazySchema.ts).
+// What activation loads (issue 23): activating the entry (dist/activate.js) must not load the full
+// bundle (dist/extension.js, loaded at first use: src/entry.ts), and neither of them may load zod (a
+// large vendor file and ≈ 20 ms of schema building): schemas are built on first use (src/core/lazySchema.ts).
 // The bundle is built here (development options, so a failure can name the source file) and
 // required with a stand-in for the `vscode` module — the API object does not exist outside VS Code;
 // only its names are given, from @types/vscode. The vendor zod is replaced by a tripwire that says
@@ -20,7 +21,7 @@ type Options = Parameters<typeof build>[0];
 interface BuildModule { extensionBuilds(o: { production: boolean; outdir: string }): Options[] }
 const requireBuilt = createRequire(__filename);
 
-test('evaluating the extension bundle, and activating it with the Slurm view hidden, loads no zod (schemas and settings are built and read on first use)', async () => {
+test('activating the entry loads neither the full bundle nor zod; the first use loads the bundle, and its activation with the Slurm view hidden loads no zod', async () => {
   const { extensionBuilds } = (await import(pathToFileURL(join(__dirname, '../../esbuild.mjs')).href)) as BuildModule;
   const outdir = mkdtempSync(join(tmpdir(), 'swb-lazy-zod-'));
   const Module = requireBuilt('node:module') as { _resolveFilename(request: string, ...rest: unknown[]): string };
@@ -53,10 +54,14 @@ test('evaluating the extension bundle, and activating it with the Slurm view hid
       },
     });
     requireBuilt.cache[join(outdir, 'vendor', 'zod.js')] = { id: 'zod', filename: 'zod', loaded: true, exports: tripwire } as unknown as NodeJS.Module;
-    const bundle = requireBuilt(bundleFile) as { activate(context: object): unknown };
+    const entry = requireBuilt(join(outdir, 'activate.js')) as { activate(context: object): Record<string, unknown> };
     const memento = { get: () => undefined, update: () => Promise.resolve(), keys: () => [] };
-    const context = { subscriptions: [], extensionMode: 3, globalState: memento, workspaceState: memento, secrets: inert, extensionUri: inert, globalStorageUri: { fsPath: outdir }, extension: { packageJSON: {} } };
-    bundle.activate(new Proxy(context, { get: (t, k) => (k in t ? t[k as keyof typeof t] : inert) }));
+    const context = { subscriptions: [], extensionMode: 3, globalState: memento, workspaceState: memento, secrets: inert, extensionUri: inert, globalStorageUri: { fsPath: outdir }, extension: { packageJSON: { contributes: { commands: [{ command: 'slurm.refresh' }] } } } };
+    const exported = entry.activate(new Proxy(context, { get: (t, k) => (k in t ? t[k as keyof typeof t] : inert) }));
+    assert.equal(requireBuilt.cache[bundleFile], undefined, 'activating the entry loaded dist/extension.js');
+    // Reading the API is a first use: the entry loads the full bundle and activates it.
+    assert.equal(typeof exported.snapshots, 'function');
+    assert.ok(requireBuilt.cache[bundleFile], 'the first use did not load dist/extension.js');
     if (process.env.SWB_LAZY_REPORT) writeFileSync(process.env.SWB_LAZY_REPORT, [...new Set(reached)].join('\n'));
     assert.deepEqual([...new Set(reached)], [], 'module-level code or activate() used zod: wrap schemas in lazySchema(() => …), read settings at first use');
   } finally {

@@ -26,6 +26,14 @@ function loadedVendorFiles(): string[] {
   return Object.keys(require.cache).filter((f) => /[\\/]dist[\\/]vendor[\\/]/.test(f)).map((f) => path.basename(f)).filter((f) => f !== 'zod.js').sort();
 }
 
+/** Whether this extension host has loaded our full bundle (in tests it is required plainly, bundleLoader.ts). */
+function fullBundleLoaded(): boolean {
+  const ext = vscode.extensions.getExtension(extensionId);
+  assert.ok(ext);
+  // Built-in extensions have dist/extension.js files too: ours only.
+  return require.cache[path.join(ext.extensionPath, 'dist', 'extension.js')] !== undefined;
+}
+
 suite('Language help without the Slurm view', () => {
   let doc: vscode.TextDocument;
 
@@ -85,12 +93,15 @@ suite('Language help without the Slurm view', () => {
     assert.deepEqual(ours, [], `the extension host connected to ${bed.sshHost}:${bed.sshPort} with only a script open`);
     // Nor is the ssh library loaded: dist/vendor/ssh2.js comes at the first connection (esbuild.mjs).
     assert.deepEqual(loadedVendorFiles(), []);
+    // Nor the full bundle: the language help is the entry's own (entry.ts); the rest loads at first use.
+    assert.equal(fullBundleLoaded(), false, 'dist/extension.js was loaded with only a script open');
   });
 
   test('the first use starts the sessions: the API lists the cluster, which then connects', async () => {
     const api = vscode.extensions.getExtension<SlurmWorkbenchApi>(extensionId)?.exports;
     assert.ok(api, 'the extension returned no API');
     assert.deepEqual(api.snapshots().map((s) => s.profileName), ['bundled']);
+    assert.equal(fullBundleLoaded(), true, 'the API answered without loading dist/extension.js');
     await waitFor('the bundled cluster to connect', () => (api.snapshots()[0]?.connection.kind === 'connected' ? true : undefined), 30_000, 250);
     assert.deepEqual(loadedVendorFiles(), ['ssh2.js']);
   });
