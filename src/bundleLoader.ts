@@ -3,7 +3,8 @@
  * it. In an installed extension it compiles the bundle with V8's code cache, kept in the extension's
  * global storage per bundle (size + mtime): parsing half a megabyte of JavaScript is most of what
  * loading it costs (≈ 40 ms of compile without the cache; ≈ 5 ms with it). The cache is written once,
- * a few seconds after the load, so it also holds the functions the first use compiled; a cache V8
+ * a second after the load, so it also holds the functions the first use compiled (later would miss
+ * windows closed soon after their first use: each new window would compile again); a cache V8
  * rejects (another V8) is rewritten. While developing or testing the bundle is required plainly
  * (debugger and source maps as usual).
  */
@@ -11,12 +12,11 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-
 import type { BundleLoad } from './vscode/entryHost';
 
 /** vscode.ExtensionMode.Production. */
 const PRODUCTION = 1;
-const CACHE_WRITE_DELAY_MS = 3_000;
+const CACHE_WRITE_DELAY_MS = 1_000;
 
 function compileWithCodeCache(file: string, cacheDir: string): { bundle: unknown; codeCache: BundleLoad['codeCache'] } {
   const stat = fs.statSync(file);
