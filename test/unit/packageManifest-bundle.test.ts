@@ -15,6 +15,7 @@ const requireBuilt = createRequire(__filename);
 
 interface BuildModule {
   BUNDLE_LIMIT_BYTES: number;
+  ENTRY_LIMIT_BYTES: number;
   extensionBuilds(o: { production: boolean; outdir: string; metafile?: boolean }): Parameters<typeof build>[0][];
   lazyVendorPlugin(): NonNullable<Parameters<typeof build>[0]['plugins']>[number];
   vendorBuild(name: string, outdir: string, options: Parameters<typeof build>[0]): Parameters<typeof build>[0];
@@ -22,13 +23,17 @@ interface BuildModule {
 // Imported by URL: esbuild.mjs is plain JavaScript without type declarations; BuildModule says what is used.
 const loadBuildModule = async (): Promise<BuildModule> => (await import(pathToFileURL(join(__dirname, '../../esbuild.mjs')).href)) as BuildModule;
 
-test('the production dist/extension.js stays below the limit; ssh2 and nunjucks are not in it', async () => {
-  const { BUNDLE_LIMIT_BYTES, extensionBuilds } = await loadBuildModule();
+test('the production dist/extension.js and the entry dist/activate.js stay below their limits; ssh2 and nunjucks are in neither', async () => {
+  const { BUNDLE_LIMIT_BYTES, ENTRY_LIMIT_BYTES, extensionBuilds } = await loadBuildModule();
   const outdir = mkdtempSync(join(tmpdir(), 'swb-bundle-'));
   try {
     const results = await Promise.all(extensionBuilds({ production: true, outdir, metafile: true }).map((b) => build({ ...b, logLevel: 'silent' })));
     const size = statSync(join(outdir, 'extension.js')).size;
     assert.ok(size < BUNDLE_LIMIT_BYTES, `dist/extension.js is ${(size / 1024).toFixed(1)} KB, the limit is ${BUNDLE_LIMIT_BYTES / 1024} KB`);
+    const entrySize = statSync(join(outdir, 'activate.js')).size;
+    assert.ok(entrySize < ENTRY_LIMIT_BYTES, `dist/activate.js (loaded at every activation) is ${(entrySize / 1024).toFixed(1)} KB, the limit is ${ENTRY_LIMIT_BYTES / 1024} KB`);
+    const entryInputs = Object.keys(results[1].metafile!.inputs);
+    assert.deepEqual(entryInputs.filter((f) => /node_modules\//.test(f) || /src\/(session|transport|poller)\//.test(f)), [], 'the entry holds no package and no session, transport or poller code');
     const inputs = Object.keys(results[0].metafile!.inputs);
     assert.deepEqual(inputs.filter((f) => /node_modules\/(ssh2|nunjucks|tweetnacl)\//.test(f)), []);
     assert.deepEqual(inputs.filter((f) => !f.startsWith('zod-locales:') && /zod\/v4\/locales\/(?!en\.js)/.test(f)), [], 'only zod\'s English locale is bundled');
