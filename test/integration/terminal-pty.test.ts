@@ -1,11 +1,13 @@
 // Terminals (issue 19 points 1 and 2) on the real cluster, through the product's ssh2 transport to
-// the real sshd AND the local transport (the python3 pty helper) on this machine: the login pty
-// echoes, `stty size` follows a resize, Ctrl-C interrupts `sleep 100`, a job's terminal runs on the
-// job's node (and on the chosen node of a two-node job, and in an array task), a job that is not
-// running is refused with a clear message, and the terminal ends when its job ends. Also through
-// the tcsh login variant. The bed's four nodes are slurmd daemons on this one machine, so
-// `hostname` prints this machine's name on each; the node a shell landed on is checked with
-// $SLURMD_NODENAME against squeue.
+// the real sshd of every selected test bed (Slurm 22.05 and 24.11; SLURM_WB_BEDS chooses) AND the
+// local transport (the python3 pty helper) on this machine: the login pty echoes, `stty size`
+// follows a resize, Ctrl-C interrupts `sleep 100`, a job's terminal runs on the job's node (and on
+// the chosen node of a two-node job, and in an array task), a job that is not running is refused
+// with a clear message, and the terminal ends when its job ends. Also through the tcsh login variant
+// of each bed. The local side runs against the native 22.05 cluster only: the 24.11 cluster's
+// commands live in its own Debian 13 root, which only its sshd enters. The beds' nodes are slurmd
+// daemons on this one machine, so `hostname` prints this machine's name on each; the node a shell
+// landed on is checked with $SLURMD_NODENAME against squeue.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
@@ -17,13 +19,12 @@ import { versionCall } from '../../src/slurm/version';
 import { jobTerminalArgv, planJobTerminal } from '../../src/terminal/jobTerminal';
 import { LocalTransport } from '../../src/transport/localTransport';
 import type { Transport } from '../../src/transport/types';
-import { readBed, sshRun, type Bed } from './bed';
+import { bedLabel, readBeds, selectedBedVersions, sshRun, type Bed } from './bed';
 import { bedTransport } from './bedTransport';
-import { readLoginVariants, sbatchAs, variantBed } from './loginVariants';
+import { readLoginVariants, sbatchAs, variantBed, type LoginVariants } from './loginVariants';
 import { TermProbe } from './terminal-support';
 
-const bed = readBed();
-const lv = readLoginVariants('22.05');
+const beds = readBeds();
 
 /** Job ids to cancel at the end, per way of cancelling. */
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -56,7 +57,8 @@ interface Side {
 }
 
 const sides: Side[] = [
-  { name: `ssh (${bed.user})`, transport: () => bedTransport(bed, `${bed.clusterName}-term`), as: (cmd) => sshRun(cmd, { bed }) },
+  // One connection per bed, kept for all of its tests (the dropped-connection test reconnects it).
+  ...beds.map((bed): Side => ({ name: `ssh to ${bedLabel(bed)} as ${bed.user}`, transport: () => bedTransport(bed, `${bed.clusterName}-term`), as: (cmd) => sshRun(cmd, { bed }) })),
   // The local transport runs as this process's user (root here): its jobs are its own.
   { name: 'local (python3 pty helper)', transport: () => new LocalTransport({ logger, home: '/tmp' }), as: localRun },
 ];
@@ -175,13 +177,19 @@ for (const side of sides) {
   });
 }
 
-describe('terminal through the tcsh login variant', () => {
+selectedBedVersions().forEach((version, i) => {
+  const bed = beds[i] as Bed;
+  const lv = readLoginVariants(version);
+  describe(`terminal through the tcsh login variant of ${bedLabel(bed)}`, () => tcshTests(bed, lv));
+});
+
+function tcshTests(bed: Bed, lv: LoginVariants): void {
   const v = lv.variants.find((x) => x.name === 'swtcsh');
-  assert.ok(v, 'the swtcsh login variant is missing; re-run .devcontainer/cluster/up.sh');
+  assert.ok(v, `the swtcsh login variant of ${bedLabel(bed)} is missing; re-run its up script (it runs login-variants.sh)`);
   const vb: Bed = variantBed(bed, v);
   let transport: Transport;
   before(() => {
-    transport = bedTransport(vb, 'swtcsh-term');
+    transport = bedTransport(vb, `${bed.clusterName}-swtcsh-term`);
   });
   after(() => transport.dispose());
 
@@ -208,7 +216,7 @@ describe('terminal through the tcsh login variant', () => {
       jt.close();
     }
   });
-});
+}
 
 after(async () => {
   for (const c of cleanups) await c().catch(() => undefined);
