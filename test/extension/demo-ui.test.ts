@@ -4,9 +4,10 @@
 // through F1 in one click (no prompt may appear: its #SBATCH lines suffice), waits for the job's log lines in
 // the output panel and stops the follow with the panel's own stop button; then the limit-warning
 // modal and sbatch's refusal; then, with folder sync on, a Python file edited in the browser gets
-// the "Save and Submit" modal and runs with the edit. Screenshots in
-// test-output/screenshots/demo-*.png. Our job is cancelled and the demo stopped at the end. Run by
-// test/run-all.sh as the stage "demo-ui".
+// the "Save and Submit" modal and runs with the edit; last, right-click the sample's job → Open Job
+// Folder reopens the window as a workspace with the job's folder (slurm://bundled/...) in the
+// Explorer, and its output file opens from there. Screenshots in test-output/screenshots/demo-*.png.
+// Our job is cancelled and the demo stopped at the end. Run by test/run-all.sh as the stage "demo-ui".
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -499,4 +500,92 @@ test('a job serving HTTP: Follow Log from its menu, Ctrl+click the link it print
     page.context().off('page', onPage);
     await sshRun(`scancel ${quoteArg(id)}; rm -rf ${quoteArg(dir)}`, { bed });
   }
+});
+
+// Last on purpose: adding a folder to this single-folder window turns it into an (untitled)
+// multi-root workspace, which the browser window completes by reloading itself (and the extension
+// host with it). That is what a person sees, so the test goes through it, but nothing may run after
+// it in this window. The job is the sample submitted above: its work dir is the folder Submit made
+// (~/.slurm-workbench/jobs/<stamp>-hello), holding the uploaded script and its hello-<id>.out.
+test('right-click the submitted job → Open Job Folder: the window reopens with its folder in the Explorer, and its output file opens from there', { timeout: 240_000 }, async () => {
+  assert.ok(jobId, 'the sample job of the submit test is needed (that test failed or did not run)');
+  const bed = readBed();
+  // The folder holding the job's output file (newest first: a restarted demo cluster reuses job ids).
+  const found = await sshRun(`ls -dt ~/.slurm-workbench/jobs/*/hello-${quoteArg(jobId)}.out | head -n1`, { bed });
+  const workDir = path.posix.dirname(found.stdout.trim());
+  const folderName = path.posix.basename(workDir);
+  assert.match(folderName, /hello/, `the sample's job folder (${found.stdout}${found.stderr})`);
+  const files = (await sshRun(`ls -1 ${quoteArg(workDir)}`, { bed })).stdout.split('\n').filter(Boolean).sort();
+  assert.ok(files.includes(`hello-${jobId}.out`) && files.some((f) => f.endsWith('.sbatch')), `the script and its output in ${workDir}: ${files.join(', ')}`);
+  // Every click a person would make, named, for the report line at the end.
+  const clicks: string[] = [];
+  const click = async (what: string, target: Locator, options: Parameters<Locator['click']>[0] = {}): Promise<void> => {
+    await target.click(options);
+    clicks.push(what);
+  };
+
+  // The Jobs view (the Slurm icon only if another view shows; a click on it would hide the view).
+  const jobsHeader = page.locator('.part.sidebar .pane-header', { hasText: 'Jobs' }).first();
+  if (!(await jobsHeader.isVisible())) await click('Slurm icon', page.locator('.activitybar .action-item a[aria-label^="Slurm"]').first());
+  const row = page.locator('.part.sidebar .monaco-list-row', { hasText: `${jobId} hello` }).first();
+  // Under Running, or under Recently finished (which may be collapsed) once the sample has ended.
+  const finished = page.locator('.part.sidebar .monaco-list-row', { hasText: 'Recently finished' }).first();
+  await until(async () => {
+    if (await row.isVisible()) return true;
+    if ((await finished.isVisible()) && (await finished.getAttribute('aria-expanded')) === 'false') await click('expand Recently finished', finished);
+    else await runCommand('Slurm: Refresh Jobs');
+    await page.waitForTimeout(1_000);
+    return false;
+  }, 60_000, `job ${jobId} in the Jobs view`);
+
+  const started = Date.now();
+  // As a person would: should a poll redraw the row under the menu, right-click again (at most 3 times).
+  for (let attempt = 1; ; attempt++) {
+    await click('right-click the job', row, { button: 'right' });
+    const item = page.locator('.context-view .monaco-menu .action-item').filter({ has: page.locator('.action-label', { hasText: /^\s*Open Job Folder\s*$/ }) }).first();
+    const shown = await item.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+    if (shown) {
+      if (attempt === 1) await shot('demo-job-folder-menu');
+      await page.waitForTimeout(400); // a context menu ignores a click in its first moments
+      const reloaded = page.waitForEvent('load', { timeout: 120_000 });
+      await click('Open Job Folder', item);
+      await reloaded;
+      break;
+    }
+    assert.ok(attempt < 3, 'the job\'s context menu never showed Open Job Folder');
+    await page.keyboard.press('Escape');
+  }
+
+  // The window has reloaded as a multi-root workspace; the Explorer lists the job's folder as a second root.
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+  assert.match(page.url(), /[?&]workspace=/, `the window reopened as a workspace (${page.url()})`);
+  const root = page.locator('.explorer-folders-view .monaco-list-row', { hasText: `bundled: job ${jobId} (${folderName})` }).first();
+  const explorerIcon = page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first();
+  await until(async () => {
+    if (await root.isVisible()) return true;
+    // After the reload the side bar may show another view: the Explorer's icon, once, as a person would.
+    if (!clicks.includes('Explorer icon') && (await explorerIcon.isVisible()) && !(await page.locator('.explorer-folders-view').isVisible())) await click('Explorer icon', explorerIcon);
+    await page.waitForTimeout(500);
+    return false;
+  }, 120_000, `the Explorer showing the root "bundled: job ${jobId} (${folderName})"`);
+  const rootShownAt = Date.now();
+  assert.equal(await page.locator('.explorer-folders-view .monaco-list-row[aria-level="1"]').count(), 2, 'two roots: the demo workspace and the job folder');
+
+  // Its files, read over slurm:// (the root expanded if it is not).
+  const outFile = page.locator('.explorer-folders-view .monaco-list-row', { hasText: `hello-${jobId}.out` }).first();
+  if ((await root.getAttribute('aria-expanded')) === 'false') await click('expand the job folder', root);
+  await outFile.waitFor({ state: 'visible', timeout: 60_000 });
+  const filesShownAt = Date.now();
+  // Exactly the folder's files under the job's root (the rows after it, up to the next root).
+  const rows = await page.locator('.explorer-folders-view .monaco-list-row').evaluateAll((els) => els.map((e) => ({ level: e.getAttribute('aria-level'), text: (e.textContent ?? '').trim() })));
+  const at = rows.findIndex((r) => r.level === '1' && r.text.includes(`job ${jobId} (`));
+  const next = rows.findIndex((r, i) => i > at && r.level === '1');
+  const listed = rows.slice(at + 1, next < 0 ? undefined : next).map((r) => r.text).sort();
+  assert.deepEqual(listed, files, 'the Explorer lists the job folder\'s files');
+  await click('the output file', outFile);
+  await page.locator('.monaco-editor .view-lines', { hasText: `hello from` }).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await page.locator('.tab.active', { hasText: `hello-${jobId}.out` }).waitFor({ state: 'visible' });
+  await shot('demo-job-folder');
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  console.log(`# demo: right-click → Open Job Folder → output file open: ${clicks.length} clicks (${clicks.join(', ')}); the job's folder in the Explorer ${s(rootShownAt - started)} after the right-click (window reload included), its files ${s(filesShownAt - started)}, the output file open ${s(Date.now() - started)}`);
 });
