@@ -3,6 +3,8 @@
  * is an async function that measures its subject AND a baseline in the same run and prints ratios.
  * Pass names to run a subset: `npm run bench -- slurm-parse`.
  */
+// First: ssh2 must load without its native addons, as the bundle ships it (shippedSsh2.ts).
+import './shippedSsh2';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
