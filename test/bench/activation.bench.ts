@@ -163,6 +163,10 @@ export default async function activationBench(): Promise<void> {
   console.log(`activation (extension host's own, median of ${ours.length} windows): Slurm Workbench ${o} ms vs minimal extension ${b} ms → ${(o / Math.max(b, 1)).toFixed(1)}× (goal < ${GOAL_MS} ms: ${o < GOAL_MS ? 'met' : 'NOT met'}); fastest window: ${Math.min(...ours)} ms vs ${Math.min(...baseline)} ms`);
   // Activation loads only the entry (entry.ts); the full bundle loads at the click on the Slurm icon, inside
   // the first tree paint: compiled in round 1, from the code cache that round wrote afterwards (bundleLoader.ts).
+  // Both extensions activate in the same window and the host's clock counts time the window's start-up
+  // took from them (a busy window adds tens of ms to both): the difference per window is our own cost.
+  const excess = ours.map((x, i) => x - baseline[i]);
+  console.log(`our own activation cost (per window: ours minus the minimal extension's, median): ${median(excess)} ms (goal < ${GOAL_MS} ms: ${median(excess) < GOAL_MS ? 'met' : 'NOT met'}); per window: ${excess.join(', ')} ms`);
   console.log(`first round (no code cache, cold disk): activation ${ours[0]} ms, first tree paint ${paint[0]?.toFixed(0)} ms`);
   console.log(`first tree paint (click on the Slurm icon → the bundled cluster's jobs listed, median of ${paint.length}): ${median(paint).toFixed(0)} ms`);
   // Where the first use's time went, as each window's extension logged it (extension.ts): bundle load vs its activate().
