@@ -6,10 +6,14 @@
 // queue's state cannot skew a run. curl is the client for both (its own process, like a browser).
 // ssh2 runs as shipped, without its native addon (shippedSsh2.ts); it negotiates aes128-gcm@openssh.com
 // with this sshd, OpenSSH chacha20-poly1305@openssh.com.
+// A third tunnel has no ssh in it: the same PortListener piping to a plain TCP connection to the
+// server, in this process. It is the ceiling of any forward that runs in Node on this machine: it
+// pays Node's socket reads and writes (a fresh buffer per read) but no decryption and no channel.
+// The CPU and page-fault lines say where the time goes (both measured around each fetch).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSshConfig } from '../../src/config/sshConfig';
@@ -40,6 +44,14 @@ async function untilListening(port: number, what: string, ms = 20_000): Promise<
   }
 }
 
+/** A plain TCP connection to 127.0.0.1:port, once connected. */
+function plainTcp(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, noDelay: true }, () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
 /** curl's download speed in MB/s, after checking it got the whole file. */
 function curlMBps(url: string, bytes: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -50,6 +62,19 @@ function curlMBps(url: string, bytes: number): Promise<number> {
       resolve(speed / 1e6);
     });
   });
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (clock ticks of 10 ms). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  // After the command name: state is field 3, utime 14 and stime 15 (1-based, as in proc(5)).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** This process's CPU time so far (ms): the forward's whole local side (listener + ssh2) lives here. */
+function ownCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 function median(xs: number[]): number {
@@ -66,6 +91,7 @@ export default async function (): Promise<void> {
   const children: ChildProcess[] = [];
   const transport = bedTransport(bed, 'bench', { sshConfig: parseSshConfig(''), env: { agentSocket: '' } });
   let listener: PortListener | undefined;
+  let relay: PortListener | undefined;
   try {
     children.push(spawn('python3', ['-m', 'http.server', String(serverPort), '--bind', '127.0.0.1', '--directory', dir], { stdio: 'ignore' }));
     await untilListening(serverPort, 'http.server');
@@ -74,40 +100,76 @@ export default async function (): Promise<void> {
     if (!openTcp) throw new Error('the ssh transport has no openTcp');
     await transport.exec(['true']); // connect outside the timed part, as OpenSSH's tunnel is up before its first fetch
     listener = await PortListener.start({ connect: () => openTcp('127.0.0.1', serverPort) });
+    relay = await PortListener.start({ connect: () => plainTcp(serverPort) });
 
     const sshPort = await freePort();
-    children.push(spawn('ssh', [...sshOptions(bed, 'key'), '-N', '-o', 'ExitOnForwardFailure=yes', '-L', `127.0.0.1:${sshPort}:127.0.0.1:${serverPort}`, '-p', String(bed.sshPort), `${bed.user}@${bed.sshHost}`], { stdio: 'ignore' }));
+    const ssh = spawn('ssh', [...sshOptions(bed, 'key'), '-N', '-o', 'ExitOnForwardFailure=yes', '-L', `127.0.0.1:${sshPort}:127.0.0.1:${serverPort}`, '-p', String(bed.sshPort), `${bed.user}@${bed.sshHost}`], { stdio: 'ignore' });
+    children.push(ssh);
     await untilListening(sshPort, 'ssh -L');
 
     const ours = `http://127.0.0.1:${listener.port}/big.bin`;
     const theirs = `http://127.0.0.1:${sshPort}/big.bin`;
     const direct = `http://127.0.0.1:${serverPort}/big.bin`;
+    const relayed = `http://127.0.0.1:${relay.port}/big.bin`;
     for (let i = 0; i < WARMUP; i++) {
       // Both paths alike: page cache, window growth, and for ours the JIT.
       await curlMBps(ours, bytes);
       await curlMBps(theirs, bytes);
+      await curlMBps(relayed, bytes);
     }
     const a: number[] = [];
     const b: number[] = [];
     const d: number[] = [];
+    const r: number[] = [];
+    // CPU each tunnel's client side spends, summed over the rounds: why the speeds differ.
+    let oursCpu = 0;
+    let oursFaults = 0;
+    let relayCpu = 0;
+    let relayFaults = 0;
+    let sshCpu = 0;
+    const faults = (): number => process.resourceUsage().minorPageFault;
+    const fetchOurs = async (): Promise<void> => {
+      const before = ownCpuMs();
+      const faultsBefore = faults();
+      a.push(await curlMBps(ours, bytes));
+      oursCpu += ownCpuMs() - before;
+      oursFaults += faults() - faultsBefore;
+    };
+    const fetchRelayed = async (): Promise<void> => {
+      const before = ownCpuMs();
+      const faultsBefore = faults();
+      r.push(await curlMBps(relayed, bytes));
+      relayCpu += ownCpuMs() - before;
+      relayFaults += faults() - faultsBefore;
+    };
+    const fetchTheirs = async (): Promise<void> => {
+      const before = processCpuMs(ssh.pid ?? 0);
+      b.push(await curlMBps(theirs, bytes));
+      sshCpu += processCpuMs(ssh.pid ?? 0) - before;
+    };
     for (let i = 0; i < ROUNDS; i++) {
       // Who goes first alternates, so a neighbour's load on this 2-core machine falls on both alike.
       if (i % 2 === 0) {
-        a.push(await curlMBps(ours, bytes));
-        b.push(await curlMBps(theirs, bytes));
+        await fetchOurs();
+        await fetchTheirs();
       } else {
-        b.push(await curlMBps(theirs, bytes));
-        a.push(await curlMBps(ours, bytes));
+        await fetchTheirs();
+        await fetchOurs();
       }
+      await fetchRelayed();
       d.push(await curlMBps(direct, bytes));
     }
     const ratio = median(a) / median(b);
     console.log(`${FILE_MB} MB over HTTP, no tunnel (reference): median ${median(d).toFixed(1)} MB/s (N=${ROUNDS})`);
     console.log(`through OpenSSH ssh -N -L (baseline): median ${median(b).toFixed(1)} MB/s [${b.map((x) => x.toFixed(0)).join(', ')}]`);
     console.log(`through our forward (ssh2 forwardOut): median ${median(a).toFixed(1)} MB/s [${a.map((x) => x.toFixed(0)).join(', ')}]`);
+    console.log(`through a plain Node relay, no ssh (the ceiling for Node): median ${median(r).toFixed(1)} MB/s [${r.map((x) => x.toFixed(0)).join(', ')}] = ${(median(r) / median(b)).toFixed(2)}× of ssh -L`);
+    const perFetch = (x: number): string => (x / ROUNDS).toFixed(0);
+    console.log(`client side per ${FILE_MB} MB (mean of ${ROUNDS}), Node ${process.version}: ours ${perFetch(oursCpu)} ms CPU, ${perFetch(oursFaults)} page faults; plain relay ${perFetch(relayCpu)} ms, ${perFetch(relayFaults)} faults; ssh ${perFetch(sshCpu)} ms CPU`);
     console.log(`ratio (ours / ssh -L, median): ${ratio.toFixed(2)}× — goal ≥ 0.8× ${ratio >= 0.8 ? 'MET' : 'NOT MET'}`);
   } finally {
     listener?.close();
+    relay?.close();
     transport.dispose();
     for (const c of children) c.kill();
     rmSync(dir, { recursive: true, force: true });
