@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import type { SlurmWorkbenchApi } from './api';
 import { loadBundle } from './bundleLoader';
-import type { BundleLoad, CommandRegistration, EntryHost, EntryViewId } from './vscode/entryHost';
+import type { BundleLoad, CommandHandler, EntryHost, EntryViewId } from './vscode/entryHost';
 import { readProfilesSetting } from './vscode/configuration';
 import { DeferredFileSystem, DeferredTreeProvider } from './vscode/deferredProviders';
 import { registerSbatchLanguage } from './vscode/sbatchLanguage';
@@ -32,7 +32,7 @@ let loaded: { bundle: FullBundle; api: SlurmWorkbenchApi } | undefined;
 
 export function activate(context: vscode.ExtensionContext): SlurmWorkbenchApi {
   const sbatch = registerSbatchLanguage(context);
-  const handlers = new Map<string, CommandRegistration[1]>();
+  const handlers = new Map<string, CommandHandler>();
   const fileSystem = new DeferredFileSystem(() => full());
   const views = new Map<EntryViewId, { provider: DeferredTreeProvider<unknown>; view: vscode.TreeView<unknown> }>();
   context.subscriptions.push(fileSystem, vscode.workspace.registerFileSystemProvider(SLURM_SCHEME, fileSystem, { isCaseSensitive: true }));

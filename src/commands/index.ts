@@ -60,10 +60,6 @@ import { whyPendingCommand } from './whyPending';
 import type { WorkflowsFeature } from './workflowsFeature';
 import { workflowStepCommand } from './workflowStepAction';
 
-/** A command's handler as VS Code calls it: with the arguments of the menu or the caller. */
-export type CommandHandler = (...args: never[]) => unknown;
-export type CommandEntry = CommandRegistration;
-
 /** What the handlers are built from: the services, and the features built before the commands. */
 export interface CommandDeps {
   services: Services;
@@ -78,7 +74,7 @@ export interface CommandDeps {
 }
 
 /** Every command in the list, grouped by feature. */
-export function commandList({ services, history, jobs, resources, submit, logs, forwards, workflows, terminals }: CommandDeps): CommandEntry[] {
+export function commandList({ services, history, jobs, resources, submit, logs, forwards, workflows, terminals }: CommandDeps): CommandRegistration[] {
   const { registry } = services;
   return [
     // General

@@ -16,8 +16,11 @@ export interface BundleLoad {
   codeCache: 'used' | 'written' | 'rejected' | 'off';
 }
 
-/** A command id and its handler (commands/index.ts builds the list; CommandEntry there is this). */
-export type CommandRegistration = readonly [id: string, handler: (...args: never[]) => unknown];
+/** A command's handler as VS Code calls it: with the arguments of the menu or the caller. */
+export type CommandHandler = (...args: never[]) => unknown;
+
+/** A command id and its handler (commands/index.ts builds the list of them). */
+export type CommandRegistration = readonly [id: string, handler: CommandHandler];
 
 /** The views the entry creates (package.json contributes.views). */
 export type EntryViewId = 'slurm.jobs' | 'slurm.resources' | 'slurm.workflows';
