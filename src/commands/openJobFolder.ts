@@ -4,7 +4,6 @@
  * profile, where Microsoft's Remote-SSH is installed, the message also offers "Open in Remote-SSH".
  * Returns the folder's Uri (tests), or undefined when nothing was opened.
  */
-import { posix } from 'node:path';
 import * as vscode from 'vscode';
 import { parseProfiles } from '../config/profile';
 import { REMOTE_SSH_EXTENSION, remoteSshFolder } from '../remoteFs/remoteSsh';
@@ -44,7 +43,9 @@ export function openJobFolderCommand(services: Services) {
     } else if (existing) {
       await vscode.commands.executeCommand('revealInExplorer', existing.uri);
     } else {
-      const name = `${session.profileName}: job ${row.id} (${posix.basename(workDir) || workDir})`;
+      // What tells two job roots apart first (the side bar cuts a root's name at its width): id and
+      // job name, then the cluster. The folder's path is in the root's tooltip.
+      const name = [`job ${row.id}`, row.name, `· ${session.profileName}`].filter(Boolean).join(' ');
       // Appended, never first: changing the first folder restarts the extension host.
       const added = new Promise<void>((resolve) => {
         const sub = vscode.workspace.onDidChangeWorkspaceFolders((e) => {

@@ -559,7 +559,9 @@ test('right-click the submitted job → Open Job Folder: the window reopens with
   // The window has reloaded as a multi-root workspace; the Explorer lists the job's folder as a second root.
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
   assert.match(page.url(), /[?&]workspace=/, `the window reopened as a workspace (${page.url()})`);
-  const root = page.locator('.explorer-folders-view .monaco-list-row', { hasText: `bundled: job ${jobId} (${folderName})` }).first();
+  // Named id and job name first, so the side bar's cut leaves what tells roots apart.
+  const rootName = `job ${jobId} hello · bundled`;
+  const root = page.locator('.explorer-folders-view .monaco-list-row', { hasText: rootName }).first();
   const explorerIcon = page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first();
   await until(async () => {
     if (await root.isVisible()) return true;
@@ -567,18 +569,37 @@ test('right-click the submitted job → Open Job Folder: the window reopens with
     if (!clicks.includes('Explorer icon') && (await explorerIcon.isVisible()) && !(await page.locator('.explorer-folders-view').isVisible())) await click('Explorer icon', explorerIcon);
     await page.waitForTimeout(500);
     return false;
-  }, 120_000, `the Explorer showing the root "bundled: job ${jobId} (${folderName})"`);
+  }, 120_000, `the Explorer showing the root "${rootName}"`);
+  // The whole name shows in the side bar's default width, not cut with an ellipsis.
+  const label = root.locator('.monaco-icon-label-container').first();
+  assert.ok(await label.evaluate((el) => el.scrollWidth <= el.clientWidth), `the root's name "${rootName}" fits the side bar`);
   const rootShownAt = Date.now();
   assert.equal(await page.locator('.explorer-folders-view .monaco-list-row[aria-level="1"]').count(), 2, 'two roots: the demo workspace and the job folder');
 
-  // Its files, read over slurm:// (the root expanded if it is not).
+  // Its files, read over slurm://. A new root expands by itself once its folder is read; while that
+  // runs its twistie spins. A person who sees it closed and still (no spinner) for a second clicks it.
   const outFile = page.locator('.explorer-folders-view .monaco-list-row', { hasText: `hello-${jobId}.out` }).first();
-  if ((await root.getAttribute('aria-expanded')) === 'false') await click('expand the job folder', root);
-  await outFile.waitFor({ state: 'visible', timeout: 60_000 });
+  const spinning = root.locator('.monaco-tl-twistie.codicon-tree-item-loading');
+  let stillClosed = 0;
+  await until(async () => {
+    if (await outFile.isVisible()) return true;
+    const closed = (await root.getAttribute('aria-expanded')) === 'false' && !(await spinning.isVisible());
+    stillClosed = closed ? stillClosed + 1 : 0;
+    if (stillClosed >= 4 && clicks.filter((c) => c === 'expand the job folder').length < 2) {
+      await click('expand the job folder', root);
+      stillClosed = 0;
+    }
+    await page.waitForTimeout(250);
+    return false;
+  }, 60_000, `the job folder's files`).catch(async (err: unknown) => {
+    await shot('demo-job-folder-miss');
+    const shown = await page.locator('.explorer-folders-view .monaco-list-row').evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-level')}:${e.getAttribute('aria-expanded')}:${(e.textContent ?? '').trim()}`));
+    throw new Error(`the job folder's files did not show (screenshot demo-job-folder-miss); Explorer rows: ${JSON.stringify(shown)}`, { cause: err });
+  });
   const filesShownAt = Date.now();
   // Exactly the folder's files under the job's root (the rows after it, up to the next root).
   const rows = await page.locator('.explorer-folders-view .monaco-list-row').evaluateAll((els) => els.map((e) => ({ level: e.getAttribute('aria-level'), text: (e.textContent ?? '').trim() })));
-  const at = rows.findIndex((r) => r.level === '1' && r.text.includes(`job ${jobId} (`));
+  const at = rows.findIndex((r) => r.level === '1' && r.text.includes(rootName));
   const next = rows.findIndex((r, i) => i > at && r.level === '1');
   const listed = rows.slice(at + 1, next < 0 ? undefined : next).map((r) => r.text).sort();
   assert.deepEqual(listed, files, 'the Explorer lists the job folder\'s files');
