@@ -7,7 +7,8 @@ import { describePendingSync, folderSyncFor, optionsFromArgs, prepareSubmission,
 export function checkSubmitCommand(services: Services) {
   return async (arg?: unknown): Promise<({ ok: true; sync?: string } & TestOnlyResult) | { ok: false; error: string; cancelled?: boolean }> => {
     try {
-      const prepared = await prepareSubmission(services, optionsFromArgs(arg));
+      const options = optionsFromArgs(arg);
+      const prepared = await prepareSubmission(services, options);
       const { session, job } = prepared;
       const sync = folderSyncFor(services, prepared);
       let syncNote = '';
@@ -30,7 +31,7 @@ export function checkSubmitCommand(services: Services) {
         },
       );
       const when = result.start ? `would start at ${result.start} on ${result.nodes} (${result.partition})` : result.message;
-      void vscode.window.showInformationMessage(`Check passed: ${job.scriptName} ${when}. Nothing was submitted.${syncNote ? ` ${syncNote}` : ''}`);
+      if (options.announce !== false) void vscode.window.showInformationMessage(`Check passed: ${job.scriptName} ${when}. Nothing was submitted.${syncNote ? ` ${syncNote}` : ''}`);
       return { ok: true, ...result, ...(syncNote ? { sync: syncNote } : {}) };
     } catch (err) {
       return reportSubmitError('Checking the submission', err);

@@ -52,6 +52,13 @@ export interface SubmitCommandOptions {
    * copy: save it first (true), refuse (false), or ask with a modal (default; refuse with `acceptDefaults`).
    */
   saveForSync?: boolean;
+  /**
+   * false: the caller shows the outcome itself (the submit form's Check writes it under its
+   * buttons), so no "Check passed" message. A second toast saying the same would also count
+   * towards VS Code's limit of 3 toasts in 800 ms, past which it files new ones (the "Submitted
+   * job" a moment later) in the notification center without showing them.
+   */
+  announce?: boolean;
 }
 
 export interface PreparedSubmission {
@@ -72,7 +79,7 @@ const LAST_PROFILE_KEY = 'slurm.submit.lastProfile';
 const lastChoicesKey = (uri: vscode.Uri) => `slurm.submit.last:${uri.toString()}`;
 
 export function isSubmitOptions(x: unknown): x is SubmitCommandOptions {
-  return typeof x === 'object' && x !== null && !(x instanceof vscode.Uri) && ('answers' in x || 'uri' in x || 'profile' in x || 'template' in x || 'acceptDefaults' in x || 'dependency' in x || 'limitWarnings' in x || 'ask' in x);
+  return typeof x === 'object' && x !== null && !(x instanceof vscode.Uri) && ('answers' in x || 'uri' in x || 'profile' in x || 'template' in x || 'acceptDefaults' in x || 'dependency' in x || 'limitWarnings' in x || 'ask' in x || 'announce' in x);
 }
 
 /** Command arguments: (uri) from menus, (options) from scripts, or nothing. */
@@ -309,7 +316,7 @@ async function checkFromForm(uri: vscode.Uri, profile: string, template: HeaderT
   // Every field is given (an emptied one as ""): the check asks nothing the form already answered.
   const answers: Record<string, unknown> = { ...given };
   for (const f of FORM_FIELDS) answers[f] = values[f].trim();
-  const r = await vscode.commands.executeCommand<CheckAnswer | undefined>('slurm.checkSubmit', { uri, profile, template: template.id, answers });
+  const r = await vscode.commands.executeCommand<CheckAnswer | undefined>('slurm.checkSubmit', { uri, profile, template: template.id, answers, announce: false });
   if (!r) return { ok: false, message: 'Check did not answer.' };
   if (!r.ok) return { ok: false, message: `Check failed: ${r.error ?? 'no reason given'}` };
   const when = r.start ? `would start at ${r.start} on ${r.nodes ?? '?'} (${r.partition ?? '?'})` : r.message ?? 'would be accepted';
