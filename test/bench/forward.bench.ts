@@ -13,11 +13,12 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSshConfig } from '../../src/config/sshConfig';
 import { PortListener } from '../../src/forward/portListener';
+import { openLocalTcp } from '../../src/transport/localTcp';
 import { readBed, sshOptions } from '../integration/bed';
 import { bedTransport } from '../integration/bedTransport';
 import { freePort } from '../integration/netSupport';
@@ -42,14 +43,6 @@ async function untilListening(port: number, what: string, ms = 20_000): Promise<
     if (Date.now() > end) throw new Error(`${what} did not listen on ${port}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** A plain TCP connection to 127.0.0.1:port, once connected. */
-function plainTcp(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, noDelay: true }, () => resolve(socket));
-    socket.once('error', reject);
-  });
 }
 
 /** curl's download speed in MB/s, after checking it got the whole file. */
@@ -117,7 +110,7 @@ export default async function (): Promise<void> {
     if (!openTcp) throw new Error('the ssh transport has no openTcp');
     await transport.exec(['true']); // connect outside the timed part, as OpenSSH's tunnel is up before its first fetch
     listener = await PortListener.start({ connect: () => openTcp('127.0.0.1', serverPort) });
-    relay = await PortListener.start({ connect: () => plainTcp(serverPort) });
+    relay = await PortListener.start({ connect: () => openLocalTcp('127.0.0.1', serverPort) });
 
     const sshPort = await freePort();
     const ssh = spawn('ssh', [...sshOptions(bed, 'key'), '-N', '-o', 'ExitOnForwardFailure=yes', '-L', `127.0.0.1:${sshPort}:127.0.0.1:${serverPort}`, '-p', String(bed.sshPort), `${bed.user}@${bed.sshHost}`], { stdio: 'ignore' });

@@ -159,9 +159,8 @@ async function workTheForm(): Promise<void> {
     await shot('submit-form-no-toast');
     throw new Error(`no "Submitted job" toast; the notification center holds ${JSON.stringify(all)}`, { cause: err });
   });
-  const shown = submitted;
   const submitMs = Date.now() - submitStarted;
-  const text = (await shown.textContent()) ?? '';
+  const text = (await submitted.textContent()) ?? '';
   jobId = /Submitted job (\d+)/.exec(text)?.[1] ?? '';
   assert.ok(jobId, `no job id in "${text}"`);
   assert.match(text, /With --partition=debug \(overrides #SBATCH --partition=nosuch\)/);
